@@ -1,0 +1,61 @@
+package io.grambot.core.internal;
+
+import java.util.Dictionary;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.ConfigurationPlugin;
+import org.osgi.service.component.annotations.Component;
+
+import io.grambot.api.PluginConstants;
+
+/**
+ * Wires each plugin instance's configuration, as it is handed to the plugin's component, to that instance: adds the
+ * instance and plugin ids (which DS propagates to every service the component publishes) and targets the
+ * component's {@value PluginConstants#CONTEXT_REFERENCE} reference at the instance's own context. Nothing is
+ * written to the stored configuration.
+ *
+ * <p>The runtime lists this plugin in {@code felix.cm.config.plugins}, so ConfigAdmin delivers no configuration
+ * before it is registered.
+ */
+@Component(service = ConfigurationPlugin.class, property = {
+        InstanceWiring.CONFIG_PLUGIN_ID_PROPERTY + "=" + InstanceWiring.CONFIG_PLUGIN_ID,
+        ConfigurationPlugin.CM_RANKING + ":Integer=0" })
+public final class InstanceWiring implements ConfigurationPlugin {
+
+    static final String CONFIG_PLUGIN_ID_PROPERTY = "config.plugin.id";
+    static final String CONFIG_PLUGIN_ID = "grambot.instance.wiring";
+
+    @Override
+    public void modifyConfiguration(ServiceReference<?> reference, Dictionary<String, Object> properties) {
+        if (!(properties.get(Constants.SERVICE_PID) instanceof String pid)
+                || !(properties.get("service.factoryPid") instanceof String factoryPid)) {
+            return;
+        }
+        Bundle target = reference == null ? null : reference.getBundle();
+        PluginDescriptor plugin = target == null ? null : PluginDescriptor.forFactoryPid(target, factoryPid);
+        if (plugin == null) {
+            return;
+        }
+        String instanceId = InstanceIds.of(pid, factoryPid);
+        properties.put(PluginConstants.INSTANCE_ID, instanceId);
+        properties.put(PluginConstants.PLUGIN_ID, plugin.id());
+        properties.put(PluginConstants.CONTEXT_REFERENCE + ".target", contextFilter(instanceId));
+    }
+
+    static String contextFilter(String instanceId) {
+        return "(" + PluginConstants.INSTANCE_ID + "=" + escape(instanceId) + ")";
+    }
+
+    private static String escape(String value) {
+        StringBuilder escaped = new StringBuilder(value.length());
+        for (char c : value.toCharArray()) {
+            if (c == '\\' || c == '(' || c == ')' || c == '*') {
+                escaped.append('\\');
+            }
+            escaped.append(c);
+        }
+        return escaped.toString();
+    }
+}
