@@ -1,0 +1,29 @@
+package io.grambot.itest;
+
+import java.nio.file.Path;
+
+import org.osgi.framework.BundleContext;
+
+/** Where the test run keeps its directories and the plugin jars it deploys (see itest.bndrun). */
+final class Fixtures {
+
+    static final String ECHO_BSN = "io.grambot.plugin.echo";
+
+    private Fixtures() {}
+
+    static Path deployDir(BundleContext context) {
+        return Path.of(context.getProperty("grambot.itest.deploy"));
+    }
+
+    static Path etcDir(BundleContext context) {
+        return Path.of(context.getProperty("grambot.itest.etc"));
+    }
+
+    static Path dataDir(BundleContext context) {
+        return Path.of(context.getProperty("grambot.data"));
+    }
+
+    static Path echoJar(BundleContext context) {
+        return Path.of(context.getProperty("grambot.itest.fixtures"), "echo-plugin.jar");
+    }
+}
