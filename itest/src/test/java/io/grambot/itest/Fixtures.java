@@ -24,6 +24,6 @@ final class Fixtures {
     }
 
     static Path echoJar(BundleContext context) {
-        return Path.of(context.getProperty("grambot.itest.fixtures"), "echo-plugin.jar");
+        return Path.of(context.getProperty("grambot.itest.fixtures"), "io.grambot.plugin.echo.jar");
     }
 }
