@@ -39,6 +39,10 @@ public final class Main {
         if (System.console() == null && !config.containsKey("gosh.args")) {
             config.put("gosh.args", "--nointeractive"); // no terminal: keep the shell from reading stdin
         }
+        if (system.getProperty("java.util.logging.config.file") == null) {
+            System.setProperty("java.util.logging.config.file",
+                    settings.home().resolve("conf/logging.properties").toString());
+        }
         if (system.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", settings.home().resolve("conf/logback.xml").toString());
         }
