@@ -62,11 +62,12 @@ class PluginInstanceTest {
     @WithFactoryConfiguration(factoryPid = "echo", name = "annotated", location = "?", properties = {
             @Property(key = "toolName", value = "shout"), @Property(key = "prefix", value = "> ") })
     void aFactoryConfigurationCreatesAnInstanceWhoseServicesCarryItsId() throws Exception {
-        Tool tool = Eventually.service(context, Tool.class, "(" + PluginConstants.INSTANCE_ID + "=annotated)");
+        String filter = "(" + PluginConstants.INSTANCE_ID + "=annotated)";
+        Tool tool = Eventually.service(context, Tool.class, filter);
 
         assertThat(tool.name()).isEqualTo("shout");
         assertThat(tool.execute(Map.of("text", "hi"), ToolContext.NONE).text()).isEqualTo("> hi");
-        ServiceReference<Tool> ref = context.getServiceReference(Tool.class);
+        ServiceReference<Tool> ref = context.getServiceReferences(Tool.class, filter).iterator().next();
         assertThat(ref.getProperty(PluginConstants.PLUGIN_ID)).isEqualTo("echo");
         assertThat(ref.getBundle()).isEqualTo(echo);
     }

@@ -48,7 +48,8 @@ public final class InstanceWiring implements ConfigurationPlugin {
         return "(" + PluginConstants.INSTANCE_ID + "=" + escape(instanceId) + ")";
     }
 
-    private static String escape(String value) {
+    /** Escapes a value for use inside an LDAP filter. */
+    static String escape(String value) {
         StringBuilder escaped = new StringBuilder(value.length());
         for (char c : value.toCharArray()) {
             if (c == '\\' || c == '(' || c == ')' || c == '*') {

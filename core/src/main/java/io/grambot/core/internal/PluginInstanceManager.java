@@ -109,7 +109,7 @@ public final class PluginInstanceManager implements ConfigurationListener {
                     previous.bundle().getSymbolicName());
             return;
         }
-        for (Configuration configuration : list("(service.factoryPid=" + plugin.factoryPid() + ")")) {
+        for (Configuration configuration : list("(service.factoryPid=" + InstanceWiring.escape(plugin.factoryPid()) + ")")) {
             reconcile(configuration.getPid(), plugin.factoryPid());
         }
     }
@@ -130,7 +130,7 @@ public final class PluginInstanceManager implements ConfigurationListener {
     /** Brings the context of one configuration in line with its current properties. */
     private synchronized void reconcile(String pid, String factoryPid) {
         PluginDescriptor plugin = pluginsByFactoryPid.get(factoryPid);
-        List<Configuration> found = list("(" + Constants.SERVICE_PID + "=" + pid + ")");
+        List<Configuration> found = list("(" + Constants.SERVICE_PID + "=" + InstanceWiring.escape(pid) + ")");
         Dictionary<String, Object> properties = found.isEmpty() ? null : found.get(0).getProperties();
         Instance current = instancesByPid.get(pid);
         if (plugin == null || properties == null || !enabled(properties)) {
