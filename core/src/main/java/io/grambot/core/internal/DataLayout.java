@@ -22,6 +22,21 @@ record DataLayout(Path root) {
         return root.resolve("secrets.json");
     }
 
+    /** The user-editable plugin instances and engine settings, {@code settings.json}. */
+    Path settingsFile() {
+        return root.resolve("settings.json");
+    }
+
+    /** The event journal's segment files. */
+    Path eventsDirectory() {
+        return root.resolve("events");
+    }
+
+    /** Bookkeeping the core keeps for itself (for example the last reconciled settings). */
+    Path stateDirectory() {
+        return root.resolve("state");
+    }
+
     /** The data directory of one instance; the id has been checked by {@link InstanceIds#checkInstanceId}. */
     Path instanceDirectory(String instanceId) {
         return root.resolve("plugins").resolve(instanceId);
