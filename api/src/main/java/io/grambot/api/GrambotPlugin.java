@@ -29,4 +29,12 @@ public @interface GrambotPlugin {
     /** One sentence on what the plugin does. */
     @Attribute("description")
     String description() default "";
+
+    /**
+     * Whether each instance gets its own class loader and static state: the core installs a private copy of the
+     * bundle per instance and binds the instance's configuration to it (the reference's VM context per instance).
+     * Ordinary plugins share one class loader; their instances are separate component objects.
+     */
+    @Attribute("isolated")
+    boolean isolated() default false;
 }

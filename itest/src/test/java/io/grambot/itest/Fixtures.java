@@ -23,6 +23,10 @@ final class Fixtures {
         return Path.of(context.getProperty("grambot.data"));
     }
 
+    static Path isolatedJar(BundleContext context) {
+        return Path.of(context.getProperty("grambot.itest.fixtures"), "io.grambot.itest.fixture.isolated.jar");
+    }
+
     static Path echoJar(BundleContext context) {
         return Path.of(context.getProperty("grambot.itest.fixtures"), "io.grambot.plugin.echo.jar");
     }

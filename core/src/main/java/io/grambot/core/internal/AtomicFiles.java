@@ -47,6 +47,30 @@ final class AtomicFiles {
         forceDirectory(dir);
     }
 
+    /**
+     * Removes a directory tree: first renames it aside (so a crash leaves it either whole or gone from its place),
+     * then deletes the renamed tree. Nothing happens if it does not exist.
+     */
+    static void deleteTree(Path directory) throws IOException {
+        if (!Files.exists(directory, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Path aside = directory.resolveSibling("." + directory.getFileName() + ".deleted");
+        if (Files.exists(aside)) {
+            deleteWalk(aside);
+        }
+        Files.move(directory, aside, StandardCopyOption.ATOMIC_MOVE);
+        deleteWalk(aside);
+    }
+
+    private static void deleteWalk(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
     // the rename is durable only once the directory entry is on disk
     private static void forceDirectory(Path dir) {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {

@@ -27,6 +27,12 @@ public final class InstanceWiring implements ConfigurationPlugin {
     static final String CONFIG_PLUGIN_ID_PROPERTY = "config.plugin.id";
     static final String CONFIG_PLUGIN_ID = "grambot.instance.wiring";
 
+    /**
+     * Context service property naming the location of the bundle that may bind it: set for isolated plugins, whose
+     * original bundle may see an instance's configuration before it moves to the instance's own copy.
+     */
+    static final String SERVING_BUNDLE = "grambot.instance.bundle";
+
     @Override
     public void modifyConfiguration(ServiceReference<?> reference, Dictionary<String, Object> properties) {
         if (!(properties.get(Constants.SERVICE_PID) instanceof String pid)
@@ -41,11 +47,16 @@ public final class InstanceWiring implements ConfigurationPlugin {
         String instanceId = InstanceIds.of(pid, factoryPid);
         properties.put(PluginConstants.INSTANCE_ID, instanceId);
         properties.put(PluginConstants.PLUGIN_ID, plugin.id());
-        properties.put(PluginConstants.CONTEXT_REFERENCE + ".target", contextFilter(instanceId));
+        properties.put(PluginConstants.CONTEXT_REFERENCE + ".target",
+                plugin.isolated() ? contextFilter(instanceId, target.getLocation()) : contextFilter(instanceId));
     }
 
     static String contextFilter(String instanceId) {
         return "(" + PluginConstants.INSTANCE_ID + "=" + escape(instanceId) + ")";
+    }
+
+    static String contextFilter(String instanceId, String bundleLocation) {
+        return "(&" + contextFilter(instanceId) + "(" + SERVING_BUNDLE + "=" + escape(bundleLocation) + "))";
     }
 
     /** Escapes a value for use inside an LDAP filter. */

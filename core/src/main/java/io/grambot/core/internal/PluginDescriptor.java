@@ -17,9 +17,11 @@ import io.grambot.api.PluginConstants;
  * @param name a human-readable name
  * @param description what the plugin does
  * @param factoryPid the factory PID of its instances
+ * @param isolated whether each instance runs in its own copy of the bundle
  * @param bundle the declaring bundle
  */
-record PluginDescriptor(String id, String name, String description, String factoryPid, Bundle bundle) {
+record PluginDescriptor(String id, String name, String description, String factoryPid, boolean isolated,
+        Bundle bundle) {
 
     /** The plugins a bundle declares; empty for ordinary bundles. */
     static List<PluginDescriptor> of(Bundle bundle) {
@@ -34,7 +36,8 @@ record PluginDescriptor(String id, String name, String description, String facto
             if (id instanceof String pluginId && !pluginId.isBlank()) {
                 plugins.add(new PluginDescriptor(pluginId, String.valueOf(attributes.getOrDefault("name", pluginId)),
                         String.valueOf(attributes.getOrDefault("description", "")),
-                        PluginConstants.factoryPid(pluginId), bundle));
+                        PluginConstants.factoryPid(pluginId),
+                        Boolean.parseBoolean(String.valueOf(attributes.get("isolated"))), bundle));
             }
         }
         return plugins;

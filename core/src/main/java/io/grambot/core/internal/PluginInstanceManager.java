@@ -2,13 +2,20 @@ package io.grambot.core.internal;
 
 import java.io.IOException;
 import java.lang.reflect.Array;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Dictionary;
 import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.Hashtable;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.framework.Bundle;
@@ -25,6 +32,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 import org.osgi.util.tracker.BundleTracker;
@@ -33,42 +43,62 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.grambot.api.PluginConstants;
 import io.grambot.api.PluginContext;
+import io.grambot.api.PluginException;
+import io.grambot.api.runtime.InstanceState;
+import io.grambot.api.runtime.InstanceStatus;
+import io.grambot.api.runtime.PluginInfo;
+import io.grambot.api.runtime.PluginRuntime;
 
 /**
- * Keeps one {@link PluginContext} service registered for every enabled instance of every installed plugin. A plugin
- * component binds to its instance's context (see {@link InstanceWiring}), so publishing, updating or withdrawing a
- * context loads, reconfigures or unloads exactly that instance.
+ * Keeps one {@link PluginContext} service registered for every enabled, valid instance of every installed plugin,
+ * and knows the state of every instance configuration. A plugin component binds to its instance's context (see
+ * {@link InstanceWiring}), so publishing, updating or withdrawing a context loads, reconfigures or unloads exactly
+ * that instance.
+ *
+ * <p>An instance configuration is a factory configuration whose factory PID a plugin declares, or one that names
+ * its plugin in {@value PluginConstants#PLUGIN_ID} (so instances of a plugin that is not installed are still
+ * listed, as failed). Deleting the configuration is the explicit delete that removes the instance's data directory
+ * and secrets; disabling keeps them.
  */
-@Component(immediate = true, service = ConfigurationListener.class)
-public final class PluginInstanceManager implements ConfigurationListener {
+@Component(immediate = true, service = { ConfigurationListener.class, PluginRuntime.class })
+public final class PluginInstanceManager implements ConfigurationListener, PluginRuntime {
 
     static final String ENGINE_PID = "grambot.engine";
 
     private final BundleContext bundleContext;
     private final ConfigurationAdmin configAdmin;
     private final PluginEventQueue events;
+    private final ServiceComponentRuntime scr;
+    private final Registries registries;
     private final Logger log;
     private final DataLayout layout;
     private final SecretStore secrets;
+    private final IsolatedCopies copies;
     private final Map<String, PluginDescriptor> pluginsByFactoryPid = new ConcurrentHashMap<>();
-    private final Map<String, Instance> instancesByPid = new HashMap<>();
+    /** Every instance configuration seen, by PID; guarded by {@code this}. */
+    private final Map<String, Known> knownByPid = new HashMap<>();
+    /** Which configuration owns an instance id (its data directory and secrets); guarded by {@code this}. */
+    private final Map<String, String> ownerPidByInstanceId = new HashMap<>();
     private final BundleTracker<List<PluginDescriptor>> pluginBundles;
     private volatile Map<String, Object> engineSettings = Map.of();
 
     @Activate
     public PluginInstanceManager(BundleContext bundleContext, @Reference ConfigurationAdmin configAdmin,
-            @Reference PluginEventQueue events, @Reference(service = LoggerFactory.class) Logger log)
-            throws IOException {
+            @Reference PluginEventQueue events, @Reference ServiceComponentRuntime scr, @Reference Registries registries,
+            @Reference(service = LoggerFactory.class) Logger log) throws IOException {
+        this.registries = registries;
         this.bundleContext = bundleContext;
         this.configAdmin = configAdmin;
         this.events = events;
+        this.scr = scr;
         this.log = log;
         this.layout = DataLayout.of(bundleContext);
         this.secrets = new SecretStore(layout.secretsFile(), new ObjectMapper());
+        this.copies = new IsolatedCopies(bundleContext);
         this.pluginBundles = new BundleTracker<>(bundleContext, Bundle.STARTING | Bundle.ACTIVE, null) {
             @Override
             public List<PluginDescriptor> addingBundle(Bundle bundle, BundleEvent event) {
-                List<PluginDescriptor> plugins = PluginDescriptor.of(bundle);
+                List<PluginDescriptor> plugins = IsolatedCopies.isCopy(bundle) ? List.of() : PluginDescriptor.of(bundle);
                 if (plugins.isEmpty()) {
                     return null;
                 }
@@ -82,22 +112,32 @@ public final class PluginInstanceManager implements ConfigurationListener {
             }
         };
         reconcileEngineSettings();
+        // instances that name their plugin are known even before (or without) the plugin's bundle
+        for (Configuration configuration : list("(" + PluginConstants.PLUGIN_ID + "=*)")) {
+            if (configuration.getFactoryPid() != null) {
+                reconcile(configuration.getPid(), configuration.getFactoryPid());
+            }
+        }
         pluginBundles.open();
     }
 
     @Deactivate
     synchronized void deactivate() {
         pluginBundles.close();
-        instancesByPid.values().forEach(Instance::unregister);
-        instancesByPid.clear();
+        knownByPid.values().forEach(Known::unregister);
+        knownByPid.clear();
     }
 
     @Override
     public void configurationEvent(ConfigurationEvent event) {
         if (ENGINE_PID.equals(event.getPid())) {
             reconcileEngineSettings();
-        } else if (event.getFactoryPid() != null && pluginsByFactoryPid.containsKey(event.getFactoryPid())) {
-            reconcile(event.getPid(), event.getFactoryPid());
+        } else if (event.getFactoryPid() != null) {
+            if (event.getType() == ConfigurationEvent.CM_DELETED) {
+                deleted(event.getPid());
+            } else {
+                reconcile(event.getPid(), event.getFactoryPid());
+            }
         }
     }
 
@@ -118,56 +158,263 @@ public final class PluginInstanceManager implements ConfigurationListener {
         if (!pluginsByFactoryPid.remove(plugin.factoryPid(), plugin)) {
             return;
         }
-        instancesByPid.values().removeIf(instance -> {
-            if (instance.context.pluginId().equals(plugin.id())) {
-                instance.unregister();
-                return true;
+        for (Known known : List.copyOf(knownByPid.values())) {
+            if (known.factoryPid.equals(plugin.factoryPid())) {
+                unload(known, plugin);
+                known.problem = "plugin '" + plugin.id() + "' is not installed: bundle "
+                        + plugin.bundle().getSymbolicName() + " stopped or was removed";
             }
-            return false;
-        });
+        }
     }
 
-    /** Brings the context of one configuration in line with its current properties. */
+    /** Brings one configuration's instance in line with its current properties. */
     private synchronized void reconcile(String pid, String factoryPid) {
+        Dictionary<String, Object> properties = properties(pid);
+        if (properties == null) {
+            deleted(pid);
+            return;
+        }
         PluginDescriptor plugin = pluginsByFactoryPid.get(factoryPid);
-        List<Configuration> found = list("(" + Constants.SERVICE_PID + "=" + InstanceWiring.escape(pid) + ")");
-        Dictionary<String, Object> properties = found.isEmpty() ? null : found.get(0).getProperties();
-        Instance current = instancesByPid.get(pid);
-        if (plugin == null || properties == null || !enabled(properties)) {
-            if (current != null) {
-                current.unregister();
-                instancesByPid.remove(pid);
-            }
+        Object declared = properties.get(PluginConstants.PLUGIN_ID);
+        if (plugin == null && !(declared instanceof String)) {
+            return; // some other factory configuration
+        }
+        String pluginId = plugin != null ? plugin.id() : (String) declared;
+        Known known = knownByPid.computeIfAbsent(pid,
+                p -> new Known(p, factoryPid, InstanceIds.of(p, factoryPid), pluginId));
+        known.settings = settings(properties);
+        known.enabled = enabled(properties);
+        known.problem = null;
+
+        String owner = ownerPidByInstanceId.putIfAbsent(known.instanceId, pid);
+        if (owner != null && !owner.equals(pid)) {
+            fail(known, plugin, "instance id '" + known.instanceId + "' is already used by configuration " + owner
+                    + "; instance ids must be unique across plugins (they name the data directory and secrets)");
             return;
         }
-        Map<String, Object> settings = settings(properties);
-        if (current != null) {
-            current.context.updateSettings(settings);
+        if (!known.enabled) {
+            unload(known, plugin);
             return;
         }
-        String instanceId = InstanceIds.of(pid, factoryPid);
+        if (plugin == null) {
+            fail(known, null, "plugin '" + pluginId + "' is not installed: no bundle declares it");
+            return;
+        }
         try {
-            InstanceIds.checkInstanceId(instanceId);
+            InstanceIds.checkInstanceId(known.instanceId);
         } catch (IllegalArgumentException e) {
-            log.error("instance {} of plugin '{}' is not loaded: {}", pid, plugin.id(), e.getMessage());
+            fail(known, plugin, e.getMessage());
             return;
         }
-        InstanceContext context = new InstanceContext(instanceId, plugin.id(), settings,
-                layout.instanceDirectory(instanceId), secrets.forInstance(instanceId), events,
+        if (known.context != null) {
+            known.context.updateSettings(known.settings);
+            return;
+        }
+        try {
+            if (plugin.isolated()) {
+                // bind the configuration first, so the copy receives it once, as it starts
+                String location = IsolatedCopies.location(plugin, known.instanceId);
+                Configuration configuration = configAdmin.getConfiguration(pid, null);
+                if (!location.equals(configuration.getBundleLocation())) {
+                    configuration.setBundleLocation(location);
+                }
+                known.copy = copies.ensure(plugin, known.instanceId);
+            }
+        } catch (Exception e) {
+            fail(known, plugin, "cannot install the instance's own copy of bundle "
+                    + plugin.bundle().getSymbolicName() + ": " + e.getMessage());
+            return;
+        }
+        known.context = new InstanceContext(known.instanceId, plugin.id(), known.settings,
+                layout.instanceDirectory(known.instanceId), secrets.forInstance(known.instanceId), events,
                 () -> engineSettings);
         Hashtable<String, Object> serviceProperties = new Hashtable<>();
-        serviceProperties.put(PluginConstants.INSTANCE_ID, instanceId);
+        serviceProperties.put(PluginConstants.INSTANCE_ID, known.instanceId);
         serviceProperties.put(PluginConstants.PLUGIN_ID, plugin.id());
-        serviceProperties.put("service.description", "Grambot plugin instance " + plugin.id() + "/" + instanceId);
-        instancesByPid.put(pid, new Instance(context,
-                bundleContext.registerService(PluginContext.class, context, serviceProperties)));
-        log.info("instance '{}' of plugin '{}' is enabled", instanceId, plugin.id());
+        if (known.copy != null) {
+            serviceProperties.put(InstanceWiring.SERVING_BUNDLE, known.copy.getLocation());
+        }
+        serviceProperties.put("service.description", "Grambot plugin instance " + plugin.id() + "/" + known.instanceId);
+        known.registration = bundleContext.registerService(PluginContext.class, known.context, serviceProperties);
+        log.info("instance '{}' of plugin '{}' is enabled", known.instanceId, plugin.id());
+    }
+
+    private void fail(Known known, PluginDescriptor plugin, String reason) {
+        unload(known, plugin);
+        known.problem = reason;
+        log.error("instance '{}' of plugin '{}' is not loaded: {}", known.instanceId, known.pluginId, reason);
+    }
+
+    private void unload(Known known, PluginDescriptor plugin) {
+        known.unregister();
+        if (known.copy != null && plugin != null) {
+            try {
+                copies.remove(plugin, known.instanceId);
+            } catch (Exception e) {
+                log.warn("cannot uninstall the copy of bundle {} for instance '{}': {}",
+                        plugin.bundle().getSymbolicName(), known.instanceId, e.toString());
+            }
+            known.copy = null;
+        }
+    }
+
+    /** The explicit delete: unloads the instance and removes its data directory and secrets. */
+    private synchronized void deleted(String pid) {
+        Known known = knownByPid.remove(pid);
+        if (known == null) {
+            return;
+        }
+        unload(known, pluginsByFactoryPid.get(known.factoryPid));
+        if (!ownerPidByInstanceId.remove(known.instanceId, pid)) {
+            return; // a duplicate that never owned the id: the owner's data stays
+        }
+        try {
+            secrets.removeInstance(known.instanceId);
+            Path directory = layout.instanceDirectory(known.instanceId);
+            if (directory.startsWith(layout.root().resolve("plugins")) && !directory.equals(layout.root().resolve("plugins"))) {
+                AtomicFiles.deleteTree(directory);
+            }
+            log.info("instance '{}' of plugin '{}' was deleted with its data and secrets", known.instanceId,
+                    known.pluginId);
+        } catch (IOException | PluginException e) {
+            log.error("instance '{}' was deleted but its data or secrets could not be removed: {}",
+                    known.instanceId, e.getMessage());
+        }
+        // a configuration that was refused for using the same id may take it now
+        for (Known waiting : List.copyOf(knownByPid.values())) {
+            if (waiting.instanceId.equals(known.instanceId)) {
+                reconcile(waiting.pid, waiting.factoryPid);
+                break;
+            }
+        }
     }
 
     private void reconcileEngineSettings() {
-        List<Configuration> found = list("(" + Constants.SERVICE_PID + "=" + ENGINE_PID + ")");
-        Dictionary<String, Object> properties = found.isEmpty() ? null : found.get(0).getProperties();
-        engineSettings = properties == null ? Map.of() : settings(properties);
+        Dictionary<String, Object> properties = properties(ENGINE_PID);
+        engineSettings = properties == null ? Map.of() : Map.copyOf(settings(properties));
+    }
+
+    // --- PluginRuntime
+
+    @Override
+    public List<PluginInfo> plugins() {
+        return pluginsByFactoryPid.values().stream()
+                .map(p -> new PluginInfo(p.id(), p.name(), p.description(), p.factoryPid(),
+                        p.bundle().getSymbolicName(), p.bundle().getBundleId()))
+                .sorted(Comparator.comparing(PluginInfo::id)).toList();
+    }
+
+    @Override
+    public synchronized List<InstanceStatus> instances() {
+        return knownByPid.values().stream().map(this::status)
+                .sorted(Comparator.comparing(InstanceStatus::instanceId).thenComparing(InstanceStatus::pid)).toList();
+    }
+
+    @Override
+    public synchronized Optional<InstanceStatus> instance(String instanceId) {
+        String owner = ownerPidByInstanceId.get(instanceId);
+        Known known = owner == null ? null : knownByPid.get(owner);
+        return Optional.ofNullable(known).map(this::status);
+    }
+
+    @Override
+    public Optional<Map<String, Object>> settingsSchema(String pluginId) {
+        return Optional.empty();
+    }
+
+    private InstanceStatus status(Known known) {
+        PluginDescriptor plugin = pluginsByFactoryPid.get(known.factoryPid);
+        Set<String> secretKeys = secrets.keys(known.instanceId);
+        Map<String, Object> shown = new LinkedHashMap<>(known.settings);
+        secretKeys.forEach(key -> shown.computeIfPresent(key, (k, v) -> "********"));
+        InstanceState state;
+        String reason = "";
+        if (known.problem != null) {
+            state = InstanceState.FAILED;
+            reason = known.problem;
+        } else if (!known.enabled) {
+            state = InstanceState.DISABLED;
+        } else if (known.context == null || plugin == null) {
+            state = InstanceState.LOADING;
+            reason = "waiting for plugin '" + known.pluginId + "'";
+        } else {
+            Condition condition = componentCondition(known.copy != null ? known.copy : plugin.bundle(),
+                    known.factoryPid, known.instanceId);
+            state = condition.state();
+            reason = condition.reason();
+            String conflict = registries.conflictOf(known.instanceId);
+            if (conflict != null) {
+                state = InstanceState.FAILED;
+                reason = conflict;
+            }
+        }
+        Bundle serving = known.copy != null ? known.copy : plugin == null ? null : plugin.bundle();
+        return new InstanceStatus(known.instanceId, known.pluginId, known.pid, state, reason, shown, secretKeys,
+                serving == null ? null : serving.getSymbolicName());
+    }
+
+    private record Condition(InstanceState state, String reason) {}
+
+    /** The state of the components that serve an instance, from SCR's runtime view. */
+    private Condition componentCondition(Bundle bundle, String factoryPid, String instanceId) {
+        List<String> waiting = new ArrayList<>();
+        boolean found = false;
+        for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs(bundle)) {
+            if (!Arrays.asList(description.configurationPid).contains(factoryPid)) {
+                continue;
+            }
+            if (!scr.isComponentEnabled(description)) {
+                waiting.add("component " + description.name + " is disabled");
+                continue;
+            }
+            for (ComponentConfigurationDTO configuration : scr.getComponentConfigurationDTOs(description)) {
+                if (!instanceId.equals(configuration.properties.get(PluginConstants.INSTANCE_ID))) {
+                    continue;
+                }
+                found = true;
+                switch (configuration.state) {
+                    case ComponentConfigurationDTO.FAILED_ACTIVATION:
+                        return new Condition(InstanceState.FAILED, "component " + description.name
+                                + " failed to activate: " + rootCause(configuration.failure));
+                    case ComponentConfigurationDTO.UNSATISFIED_REFERENCE:
+                        waiting.add("component " + description.name + " waits for "
+                                + Arrays.stream(configuration.unsatisfiedReferences).map(r -> r.name).toList());
+                        break;
+                    case ComponentConfigurationDTO.UNSATISFIED_CONFIGURATION:
+                        waiting.add("component " + description.name + " waits for its configuration");
+                        break;
+                    default:
+                        break; // satisfied or active: its services are registered
+                }
+            }
+        }
+        if (!found && waiting.isEmpty()) {
+            return new Condition(InstanceState.LOADING, "no component of bundle " + bundle.getSymbolicName()
+                    + " has taken the configuration yet");
+        }
+        return waiting.isEmpty() ? new Condition(InstanceState.ACTIVE, "")
+                : new Condition(InstanceState.LOADING, String.join("; ", waiting));
+    }
+
+    /** The root cause's line of SCR's failure text (a stack trace), short enough for a state. */
+    static String rootCause(String failure) {
+        if (failure == null || failure.isBlank()) {
+            return "no reason given";
+        }
+        String line = failure.strip().lines().findFirst().orElse("");
+        for (String candidate : (Iterable<String>) failure.lines()::iterator) {
+            if (candidate.startsWith("Caused by: ")) {
+                line = candidate.substring("Caused by: ".length());
+            }
+        }
+        return line.length() > 500 ? line.substring(0, 500) + "…" : line;
+    }
+
+    // --- configurations
+
+    private Dictionary<String, Object> properties(String pid) {
+        List<Configuration> found = list("(" + Constants.SERVICE_PID + "=" + InstanceWiring.escape(pid) + ")");
+        return found.isEmpty() ? null : found.get(0).getProperties();
     }
 
     private List<Configuration> list(String filter) {
@@ -210,13 +457,36 @@ public final class PluginInstanceManager implements ConfigurationListener {
         return value;
     }
 
-    private record Instance(InstanceContext context, ServiceRegistration<PluginContext> registration) {
+    /** What the manager knows of one instance configuration. Guarded by the manager's lock. */
+    private static final class Known {
+        final String pid;
+        final String factoryPid;
+        final String instanceId;
+        final String pluginId;
+        Map<String, Object> settings = Map.of();
+        boolean enabled;
+        String problem;
+        InstanceContext context;
+        ServiceRegistration<PluginContext> registration;
+        Bundle copy;
+
+        Known(String pid, String factoryPid, String instanceId, String pluginId) {
+            this.pid = pid;
+            this.factoryPid = factoryPid;
+            this.instanceId = instanceId;
+            this.pluginId = Objects.requireNonNull(pluginId);
+        }
+
         void unregister() {
-            try {
-                registration.unregister();
-            } catch (IllegalStateException alreadyGone) {
-                // the framework unregistered it while stopping the core bundle
+            if (registration != null) {
+                try {
+                    registration.unregister();
+                } catch (IllegalStateException alreadyGone) {
+                    // the framework unregistered it while stopping the core bundle
+                }
             }
+            registration = null;
+            context = null;
         }
     }
 }

@@ -1,0 +1,27 @@
+package io.grambot.api.runtime;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/** The core's view of plugins and their instances, registered as a service for the console, shell and checks. */
+@ProviderType
+public interface PluginRuntime {
+
+    /** The plugins installed bundles declare, by id. */
+    List<PluginInfo> plugins();
+
+    /** Every instance configuration, including disabled and failed ones, by instance id. */
+    List<InstanceStatus> instances();
+
+    /** One instance by id. */
+    Optional<InstanceStatus> instance(String instanceId);
+
+    /**
+     * A plugin's settings as JSON Schema (draft 2020-12), generated from its Metatype declaration; empty if the
+     * plugin is not installed or declares no settings.
+     */
+    Optional<Map<String, Object>> settingsSchema(String pluginId);
+}

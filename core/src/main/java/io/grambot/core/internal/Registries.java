@@ -1,0 +1,134 @@
+package io.grambot.core.internal;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+
+import io.grambot.api.PluginConstants;
+import io.grambot.api.connector.Connector;
+import io.grambot.api.image.ImageGenerator;
+import io.grambot.api.inference.InferenceProvider;
+import io.grambot.api.tool.Tool;
+
+/**
+ * The connector, inference, tool and image generator registries: they follow the services as DS binds and unbinds
+ * them, index connectors, providers and generators by instance id and tools by name, and answer lookups from
+ * immutable snapshots, without locks. Registering an id or tool name that is taken is reported, not obeyed.
+ */
+@Component(service = Registries.class, immediate = true)
+public final class Registries {
+
+    private final ServiceIndex<Connector> connectors;
+    private final ServiceIndex<InferenceProvider> providers;
+    private final ServiceIndex<Tool> tools;
+    private final ServiceIndex<ImageGenerator> imageGenerators;
+
+    @Activate
+    public Registries(@Reference(service = LoggerFactory.class) Logger log) {
+        this.connectors = new ServiceIndex<>("connector id", log);
+        this.providers = new ServiceIndex<>("inference provider id", log);
+        this.tools = new ServiceIndex<>("tool name", log);
+        this.imageGenerators = new ServiceIndex<>("image generator id", log);
+    }
+
+    public Connector connector(String instanceId) {
+        return connectors.get(instanceId);
+    }
+
+    public InferenceProvider provider(String instanceId) {
+        return providers.get(instanceId);
+    }
+
+    public Tool tool(String name) {
+        return tools.get(name);
+    }
+
+    public ImageGenerator imageGenerator(String instanceId) {
+        return imageGenerators.get(instanceId);
+    }
+
+    public Collection<Connector> connectors() {
+        return connectors.all().values();
+    }
+
+    public Collection<InferenceProvider> providers() {
+        return providers.all().values();
+    }
+
+    public Collection<Tool> tools() {
+        return tools.all().values();
+    }
+
+    public Collection<ImageGenerator> imageGenerators() {
+        return imageGenerators.all().values();
+    }
+
+    /** Every service refused because its id or tool name was taken, one line each. */
+    public List<String> conflicts() {
+        return Stream.of(connectors, providers, tools, imageGenerators).flatMap(i -> i.conflicts().stream()).toList();
+    }
+
+    /** Why services of an instance were refused, if they were. */
+    public String conflictOf(String instanceId) {
+        String found = null;
+        for (ServiceIndex<?> index : List.of(connectors, providers, tools, imageGenerators)) {
+            String conflict = index.conflictsByInstance().get(instanceId);
+            if (conflict != null) {
+                found = found == null ? conflict : found + "; " + conflict;
+            }
+        }
+        return found;
+    }
+
+    // the key of a connector, provider or generator is the instance that publishes it; outside the plugin model,
+    // its own id
+    private static String instanceKey(ServiceReference<?> reference, String ownId) {
+        Object instance = reference.getProperty(PluginConstants.INSTANCE_ID);
+        return instance instanceof String id ? id : ownId;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addConnector(Connector connector, ServiceReference<Connector> reference) {
+        connectors.add(instanceKey(reference, connector.id()), connector, reference);
+    }
+
+    void removeConnector(Connector connector) {
+        connectors.remove(connector);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addProvider(InferenceProvider provider, ServiceReference<InferenceProvider> reference) {
+        providers.add(instanceKey(reference, provider.id()), provider, reference);
+    }
+
+    void removeProvider(InferenceProvider provider) {
+        providers.remove(provider);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addTool(Tool tool, ServiceReference<Tool> reference) {
+        tools.add(tool.name(), tool, reference);
+    }
+
+    void removeTool(Tool tool) {
+        tools.remove(tool);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addImageGenerator(ImageGenerator generator, ServiceReference<ImageGenerator> reference) {
+        imageGenerators.add(instanceKey(reference, generator.id()), generator, reference);
+    }
+
+    void removeImageGenerator(ImageGenerator generator) {
+        imageGenerators.remove(generator);
+    }
+}
