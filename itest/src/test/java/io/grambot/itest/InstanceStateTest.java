@@ -135,6 +135,33 @@ class InstanceStateTest {
     }
 
     @Test
+    void editingDisablingAndDeletingOneInstanceLeavesItsNeighbourUntouched() throws Exception {
+        Configuration edited = instance("echo", "busy", Map.of("toolName", "busy-1"));
+        Configuration neighbour = instance("echo", "bystander", Map.of("toolName", "bystander"));
+        // holding the neighbour's service keeps its (delayed) component object alive: a reload would replace it
+        var bystander = new org.osgi.util.tracker.ServiceTracker<Tool, Tool>(context,
+                Eventually.filter(context, Tool.class, filter("bystander")), null);
+        bystander.open();
+        Tool before = bystander.waitForService(Eventually.TIMEOUT.toMillis());
+        int trackingCount = bystander.getTrackingCount();
+        Eventually.service(context, Tool.class, filter("busy"));
+
+        edited.update(new Hashtable<>(Map.of("toolName", "busy-2")));
+        var renamed = Eventually.filter(context, Tool.class, "(&" + filter("busy") + "(toolName=busy-2))");
+        Eventually.until("the edited instance has its new tool name", () -> Eventually.count(context, renamed) == 1);
+        edited.update(new Hashtable<>(Map.of("toolName", "busy-2", "enabled", false)));
+        Eventually.gone(context, Tool.class, filter("busy"));
+        edited.delete();
+        awaitGone("busy");
+
+        // no unregistration, no property change, the same component object
+        assertThat(bystander.getTrackingCount()).isEqualTo(trackingCount);
+        assertThat(bystander.getService()).isSameAs(before);
+        bystander.close();
+        neighbour.delete();
+    }
+
+    @Test
     void anInstanceWhoseToolNameIsTakenFailsSayingByWhomAndTakesOverWhenTheHolderLeaves() throws Exception {
         Configuration holder = instance("echo", "name-holder", Map.of("toolName", "shared-name"));
         awaitState("name-holder", InstanceState.ACTIVE);
@@ -201,6 +228,10 @@ class InstanceStateTest {
         Eventually.until("instance '" + instanceId + "' is " + state + " (now: " + runtime.instance(instanceId) + ")",
                 () -> runtime.instance(instanceId).map(s -> s.state() == state).orElse(false));
         return runtime.instance(instanceId).orElseThrow();
+    }
+
+    private void awaitGone(String instanceId) throws InterruptedException {
+        Eventually.until("instance '" + instanceId + "' is forgotten", () -> runtime.instance(instanceId).isEmpty());
     }
 
     private static String filter(String instanceId) {
