@@ -162,6 +162,26 @@ class InstanceStateTest {
     }
 
     @Test
+    void everyInstanceReadsTheEngineSettings() throws Exception {
+        Configuration one = instance("echo", "reader-one", Map.of("toolName", "reader-one"));
+        Configuration two = instance("faulty", "reader-two", Map.of("toolName", "reader-two"));
+        PluginContext first = Eventually.service(context, PluginContext.class, filter("reader-one"));
+        PluginContext second = Eventually.service(context, PluginContext.class, filter("reader-two"));
+        Configuration engine = configAdmin.getConfiguration("grambot.engine", "?");
+
+        engine.update(new Hashtable<>(Map.of("defaultModel", "gpt-test", "maxRounds", 4)));
+
+        Eventually.until("both instances see the engine settings", () -> "gpt-test"
+                .equals(first.engineSettings().get("defaultModel"))
+                && Integer.valueOf(4).equals(second.engineSettings().get("maxRounds")));
+        assertThat(first.engineSettings()).doesNotContainKey("service.pid");
+        engine.delete();
+        Eventually.until("the engine settings are gone", () -> first.engineSettings().isEmpty());
+        one.delete();
+        two.delete();
+    }
+
+    @Test
     void anInstanceWhoseToolNameIsTakenFailsSayingByWhomAndTakesOverWhenTheHolderLeaves() throws Exception {
         Configuration holder = instance("echo", "name-holder", Map.of("toolName", "shared-name"));
         awaitState("name-holder", InstanceState.ACTIVE);
