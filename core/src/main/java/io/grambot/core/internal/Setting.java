@@ -122,6 +122,12 @@ record Setting(String id, String name, String description, Type type, int cardin
         name = name == null || name.isBlank() ? id : name;
     }
 
+    @Override
+    public String toString() {
+        return "Setting[" + id + ", " + type + (multiValued() ? "[" + cardinality + "]" : "")
+                + (secret() ? "" : ", defaults=" + defaults) + (required ? ", required" : "") + "]";
+    }
+
     boolean secret() {
         return type == Type.PASSWORD;
     }
@@ -344,7 +350,7 @@ record Setting(String id, String name, String description, Type type, int cardin
             BigInteger integer = stripped.toBigIntegerExact();
             return integer.bitLength() < 64 ? nodes.numberNode(integer.longValue()) : nodes.numberNode(integer);
         }
-        return nodes.numberNode(value);
+        return nodes.numberNode(stripped); // 0.50 and 0.5 are one value, for options too
     }
 
     private JsonNode array(List<Object> values) {

@@ -10,25 +10,26 @@ import java.util.function.Function;
 import org.osgi.framework.BundleContext;
 
 /**
- * Settings given at configuration time by the environment, over an instance's configuration. One naming rule for
- * instance {@code <instanceId>} and setting {@code <key>}:
+ * Settings given at configuration time by the environment, over an instance's configuration. One naming rule, the
+ * launcher's ({@code grambot.http.port} / {@code GRAMBOT_HTTP_PORT}) applied to instance settings: setting
+ * {@code <key>} of instance {@code <instanceId>} is
  * <ul>
- * <li>framework or system property {@code grambot.instance.<instanceId>.<key>}, exactly as written (for example
+ * <li>the framework or system property {@code grambot.instance.<instanceId>.<key>}, exactly as written (for example
  * {@code -Dgrambot.instance.bot1.pollTimeout=20});</li>
- * <li>environment variable {@code GRAMBOT_<INSTANCEID>_<KEY>}: both upper-cased, every character other than a
- * letter or digit replaced by {@code _} (for example {@code GRAMBOT_BOT1_POLLTIMEOUT=20},
- * {@code GRAMBOT_MY_BOT_API_TOKEN} for instance {@code my-bot}, key {@code api.token}).</li>
+ * <li>the environment variable named like that property, upper-cased, with every character other than an ASCII
+ * letter or digit replaced by {@code _}: {@code GRAMBOT_INSTANCE_BOT1_POLLTIMEOUT=20}, or
+ * {@code GRAMBOT_INSTANCE_MY_BOT_API_TOKEN} for instance {@code my-bot}, key {@code api.token}.</li>
  * </ul>
  * Precedence, highest first: property, environment variable, configuration, declared default. An override is text
  * and is read like a configuration file's value (a list as {@code a,b,c}); it is applied before validation, so it is
  * checked like any other value. Only the keys asked for are looked up (the plugin's declared settings): nothing is
- * scanned. Two instance/key pairs may share an environment name ({@code a_b}/{@code c} and {@code a}/{@code b_c});
- * the property name is exact.
+ * scanned. The {@code INSTANCE} part keeps these names apart from the launcher's ({@code GRAMBOT_ADMIN_PASSWORD} is
+ * never a setting); two instance/key pairs may still share an environment name ({@code a_b}/{@code c} and
+ * {@code a}/{@code b_c}), while the property name is exact.
  */
 final class SettingsOverrides {
 
     static final String PROPERTY_PREFIX = "grambot.instance.";
-    static final String ENVIRONMENT_PREFIX = "GRAMBOT_";
 
     /**
      * The settings after overrides, and where each overridden one came from.
@@ -68,7 +69,12 @@ final class SettingsOverrides {
     }
 
     static String environmentName(String instanceId, String key) {
-        return ENVIRONMENT_PREFIX + environmentWord(instanceId) + "_" + environmentWord(key);
+        String property = propertyName(instanceId, key);
+        StringBuilder name = new StringBuilder(property.length());
+        for (char c : property.toUpperCase(Locale.ROOT).toCharArray()) {
+            name.append((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ? c : '_');
+        }
+        return name.toString();
     }
 
     /**
@@ -94,13 +100,5 @@ final class SettingsOverrides {
             }
         }
         return new Applied(Collections.unmodifiableMap(settings), Collections.unmodifiableMap(origins));
-    }
-
-    private static String environmentWord(String word) {
-        StringBuilder name = new StringBuilder(word.length());
-        for (char c : word.toUpperCase(Locale.ROOT).toCharArray()) {
-            name.append(c < 128 && Character.isLetterOrDigit(c) ? c : '_');
-        }
-        return name.toString();
     }
 }

@@ -4,14 +4,18 @@ import java.io.IOException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import java.util.stream.Collectors;
 
 import org.osgi.framework.Bundle;
 import org.osgi.service.metatype.AttributeDefinition;
@@ -75,14 +79,15 @@ final class SettingsSchema {
                 throw new IllegalArgumentException("setting '" + setting.id() + "' is declared twice in " + id);
             }
         }
-        this.settingsById = java.util.Collections.unmodifiableMap(byId);
+        this.settingsById = Collections.unmodifiableMap(byId);
         this.secretKeys = settings.stream().filter(Setting::secret).map(Setting::id)
-                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+                .collect(Collectors.toUnmodifiableSet());
         this.jsonSchema = buildJsonSchema();
         SchemaRegistryConfig config = SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build();
         SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
                 builder -> builder.schemaRegistryConfig(config));
         this.validator = registry.getSchema(new ObjectMapper().valueToTree(jsonSchema));
+        this.validator.initializeValidators(); // now, not lazily on a first validation racing another
     }
 
     /**
@@ -96,7 +101,8 @@ final class SettingsSchema {
     static Optional<SettingsSchema> of(MetaTypeService metaTypes, Bundle bundle, String factoryPid)
             throws IOException {
         MetaTypeInformation information = metaTypes.getMetaTypeInformation(bundle);
-        if (information == null || !Arrays.asList(information.getFactoryPids()).contains(factoryPid)) {
+        if (information == null || information.getFactoryPids() == null
+                || !Arrays.asList(information.getFactoryPids()).contains(factoryPid)) {
             return Optional.empty();
         }
         ObjectClassDefinition ocd = information.getObjectClassDefinition(factoryPid, null);
@@ -126,7 +132,7 @@ final class SettingsSchema {
             Method method = methods.get(ad.getID());
             SettingFormat format = method == null ? null : method.getAnnotation(SettingFormat.class);
             settings.add(new Setting(ad.getID(), ad.getName(), ad.getDescription(), Setting.Type.of(ad.getType()),
-                    ad.getCardinality(), ad.getDefaultValue() == null ? List.of() : List.of(ad.getDefaultValue()),
+                    ad.getCardinality(), defaults(ad),
                     required.contains(ad.getID()), options(ad), bound.min(), bound.max(),
                     format == null || format.format().isBlank() ? null : format.format().trim(),
                     format == null || format.pattern().isEmpty() ? null : format.pattern()));
@@ -236,7 +242,7 @@ final class SettingsSchema {
     private void check(Setting setting) {
         if (setting.format() != null && !FORMATS.contains(setting.format())) {
             throw new IllegalArgumentException("setting '" + setting.id() + "' of " + id + " declares format '"
-                    + setting.format() + "', which is not one of " + new java.util.TreeSet<>(FORMATS));
+                    + setting.format() + "', which is not one of " + new TreeSet<>(FORMATS));
         }
         if (setting.pattern() != null) {
             try {
@@ -264,6 +270,11 @@ final class SettingsSchema {
         return ids;
     }
 
+    private static List<String> defaults(AttributeDefinition ad) {
+        String[] defaults = ad.getDefaultValue();
+        return defaults == null ? List.of() : Arrays.stream(defaults).filter(Objects::nonNull).toList();
+    }
+
     private static List<Setting.Option> options(AttributeDefinition ad) {
         String[] values = ad.getOptionValues();
         if (values == null) {
@@ -283,7 +294,7 @@ final class SettingsSchema {
         if (value instanceof Map<?, ?> map) {
             Map<String, Object> copy = new LinkedHashMap<>();
             map.forEach((k, v) -> copy.put((String) k, immutable(v)));
-            return (T) java.util.Collections.unmodifiableMap(copy);
+            return (T) Collections.unmodifiableMap(copy);
         }
         if (value instanceof List<?> list) {
             return (T) list.stream().map(SettingsSchema::immutable).toList();

@@ -220,6 +220,23 @@ class SettingsSchemaTest {
                         "instance 'i' of plugin 'p': setting 'separator' must be a single character (was 'ab')");
     }
 
+    @Test
+    void numericOptionsMatchWhateverWayTheNumberIsWritten() {
+        SettingsSchema levels = SettingsSchema.of(Ocd.of("levels",
+                Ad.of("level", INTEGER).options(new String[] {"Low", "High"}, new String[] {"1", "2"}),
+                Ad.of("ratio", DOUBLE).options(new String[] {"Half", "Full"}, new String[] {"0.5", "1.0"})),
+                Map.of(), null);
+
+        assertThat(levels.validate("p", "i", Map.of("level", "2", "ratio", "0.50")).settings())
+                .containsEntry("level", 2).containsEntry("ratio", 0.5);
+        assertThat(levels.validate("p", "i", Map.of("level", 1L, "ratio", 1)).settings())
+                .containsEntry("level", 1).containsEntry("ratio", 1.0);
+        assertThat(levels.validate("p", "i", Map.of("level", 3, "ratio", 0.25)).problems())
+                .map(Validation.Problem::message).containsExactly(
+                        "instance 'i' of plugin 'p': setting 'level' must be one of '1' (Low), '2' (High) (was 3)",
+                        "instance 'i' of plugin 'p': setting 'ratio' must be one of '0.5' (Half), '1.0' (Full) (was 0.25)");
+    }
+
     // --- rules and their messages ---
 
     @Test
