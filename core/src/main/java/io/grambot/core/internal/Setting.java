@@ -225,8 +225,9 @@ record Setting(String id, String name, String description, Type type, int cardin
 
     /**
      * A configuration value as a JSON value of this setting's type, where it can be read as one: text from
-     * configuration files is parsed, a comma-separated text is split for a multi-valued setting, a list with one
-     * value stands for that value. A value that cannot be read is returned as it is, for validation to reject.
+     * configuration files is parsed, a comma-separated text is split for a multi-valued setting ({@code \,} keeps a
+     * comma; a blank text is an empty list; blank non-text items are skipped), a list with one value stands for that
+     * value. A value that cannot be read is returned as it is, for validation to reject.
      *
      * @return the value, or {@code null} when it counts as absent (no value, or blank for a non-text single value)
      */

@@ -198,6 +198,16 @@ class SettingsSchemaTest {
     }
 
     @Test
+    void aBlankTextIsAnEmptyListAndBlankNumbersInAListAreSkipped() {
+        Map<String, Object> raw = valid();
+        raw.put("tags", " ");
+        raw.put("ports", "1,, 2,");
+
+        assertThat(schema.validate("telegram", "bot1", raw).settings()).containsEntry("tags", List.of())
+                .containsEntry("ports", List.of(1, 2));
+    }
+
+    @Test
     void aWholeNumberWrittenWithAFractionIsAnInteger() {
         Map<String, Object> raw = valid();
         raw.put("pollTimeout", "20.0");
