@@ -15,6 +15,7 @@ import io.grambot.api.ConnectionTestResult;
 import io.grambot.api.GrambotPlugin;
 import io.grambot.api.PluginConstants;
 import io.grambot.api.PluginContext;
+import io.grambot.api.SettingFormat;
 import io.grambot.api.tool.Tool;
 import io.grambot.api.tool.ToolContext;
 import io.grambot.api.tool.ToolResult;
@@ -34,7 +35,10 @@ public final class EchoTool implements Tool, ConnectionTest {
         @AttributeDefinition(name = "Enabled", description = "Whether this instance runs.")
         boolean enabled() default true;
 
-        @AttributeDefinition(name = "Tool name", description = "The name the model calls the tool by.")
+        @AttributeDefinition(name = "Tool name",
+                description = "The name the model calls the tool by: letters, digits, '_' and '-', at most 64.",
+                min = "1", max = "64")
+        @SettingFormat(pattern = "^[A-Za-z0-9_-]+$")
         String toolName() default "echo";
 
         @AttributeDefinition(name = "Prefix", description = "Text put before every echoed answer.", required = false)
