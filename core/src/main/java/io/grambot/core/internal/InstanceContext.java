@@ -5,11 +5,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 import io.grambot.api.PluginContext;
 import io.grambot.api.PluginEvent;
 import io.grambot.api.PluginException;
+import io.grambot.api.Secret;
 import io.grambot.api.Secrets;
 
 /** The {@link PluginContext} the core registers for one enabled instance. */
@@ -23,13 +27,21 @@ final class InstanceContext implements PluginContext {
     private final Supplier<Map<String, Object>> engineSettings;
     private volatile Map<String, Object> settings;
 
+    private final Map<String, String> overriddenSecrets;
+
+    /**
+     * @param overriddenSecrets secrets given by the environment (see {@link SettingsOverrides}): they shadow the
+     *        stored ones and are never written to the store
+     */
     InstanceContext(String instanceId, String pluginId, Map<String, Object> settings, Path dataDirectory,
-            Secrets secrets, PluginEventQueue events, Supplier<Map<String, Object>> engineSettings) {
+            Secrets secrets, Map<String, String> overriddenSecrets, PluginEventQueue events,
+            Supplier<Map<String, Object>> engineSettings) {
         this.instanceId = instanceId;
         this.pluginId = pluginId;
         this.settings = Map.copyOf(settings);
         this.dataDirectory = dataDirectory;
-        this.secrets = secrets;
+        this.overriddenSecrets = Map.copyOf(overriddenSecrets);
+        this.secrets = this.overriddenSecrets.isEmpty() ? secrets : new OverriddenSecrets(secrets, this.overriddenSecrets);
         this.events = events;
         this.engineSettings = engineSettings;
     }
@@ -52,6 +64,10 @@ final class InstanceContext implements PluginContext {
     @Override
     public Map<String, Object> settings() {
         return settings;
+    }
+
+    boolean hasSecretOverrides(Map<String, String> overrides) {
+        return overriddenSecrets.equals(overrides);
     }
 
     void updateSettings(Map<String, Object> settings) {
@@ -85,5 +101,37 @@ final class InstanceContext implements PluginContext {
     @Override
     public String toString() {
         return "PluginContext[" + pluginId + "/" + instanceId + "]";
+    }
+
+    /** The stored secrets, shadowed by the ones the environment gives. */
+    private record OverriddenSecrets(Secrets stored, Map<String, String> overrides) implements Secrets {
+
+        @Override
+        public Optional<Secret> get(String key) {
+            String value = overrides.get(key);
+            return value != null ? Optional.of(Secret.of(value)) : stored.get(key);
+        }
+
+        @Override
+        public void put(String key, Secret value) throws PluginException {
+            stored.put(key, value);
+        }
+
+        @Override
+        public void remove(String key) throws PluginException {
+            stored.remove(key);
+        }
+
+        @Override
+        public Set<String> keys() {
+            Set<String> keys = new TreeSet<>(stored.keys());
+            keys.addAll(overrides.keySet());
+            return keys;
+        }
+
+        @Override
+        public String toString() {
+            return "Secrets[keys=" + keys() + "]";
+        }
     }
 }

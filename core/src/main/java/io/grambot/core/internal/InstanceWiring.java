@@ -6,15 +6,19 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationPlugin;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
 
 import io.grambot.api.PluginConstants;
 
 /**
  * Wires each plugin instance's configuration, as it is handed to the plugin's component, to that instance: adds the
  * instance and plugin ids (which DS propagates to every service the component publishes) and targets the
- * component's {@value PluginConstants#CONTEXT_REFERENCE} reference at the instance's own context. Nothing is
- * written to the stored configuration.
+ * component's {@value PluginConstants#CONTEXT_REFERENCE} reference at the instance's own context; applies the
+ * instance's overrides (see {@link SettingsOverrides}) and removes secret settings, which the component reads through
+ * its context's secrets. Nothing is written to the stored configuration.
  *
  * <p>The runtime lists this plugin in {@code felix.cm.config.plugins}, so ConfigAdmin delivers no configuration
  * before it is registered.
@@ -33,6 +37,19 @@ public final class InstanceWiring implements ConfigurationPlugin {
      */
     static final String SERVING_BUNDLE = "grambot.instance.bundle";
 
+    private final SettingsSchemas schemas;
+    private final SettingsOverrides overrides;
+
+    @Activate
+    public InstanceWiring(BundleContext context, @Reference SettingsSchemas schemas) {
+        this(schemas, SettingsOverrides.of(context));
+    }
+
+    InstanceWiring(SettingsSchemas schemas, SettingsOverrides overrides) {
+        this.schemas = schemas;
+        this.overrides = overrides;
+    }
+
     @Override
     public void modifyConfiguration(ServiceReference<?> reference, Dictionary<String, Object> properties) {
         if (!(properties.get(Constants.SERVICE_PID) instanceof String pid)
@@ -49,6 +66,15 @@ public final class InstanceWiring implements ConfigurationPlugin {
         properties.put(PluginConstants.PLUGIN_ID, plugin.id());
         properties.put(PluginConstants.CONTEXT_REFERENCE + ".target",
                 plugin.isolated() ? contextFilter(instanceId, target.getLocation()) : contextFilter(instanceId));
+        schemas.of(target, factoryPid).schema().ifPresent(schema -> {
+            schema.secretKeys().forEach(properties::remove);
+            SettingsOverrides.Applied applied = overrides.apply(instanceId, schema.keys(), java.util.Map.of());
+            applied.origins().keySet().forEach(key -> {
+                if (!schema.secretKeys().contains(key)) {
+                    properties.put(key, applied.settings().get(key));
+                }
+            });
+        });
     }
 
     static String contextFilter(String instanceId) {

@@ -65,11 +65,16 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
 
     static final String ENGINE_PID = "grambot.engine";
 
+    /** How secret values are shown, and a value a form may send back meaning "unchanged". */
+    static final String MASK = "********";
+
     private final BundleContext bundleContext;
     private final ConfigurationAdmin configAdmin;
     private final PluginEventQueue events;
     private final ServiceComponentRuntime scr;
     private final Registries registries;
+    private final SettingsSchemas schemas;
+    private final SettingsOverrides overrides;
     private final Logger log;
     private final DataLayout layout;
     private final SecretStore secrets;
@@ -85,8 +90,11 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
     @Activate
     public PluginInstanceManager(BundleContext bundleContext, @Reference ConfigurationAdmin configAdmin,
             @Reference PluginEventQueue events, @Reference ServiceComponentRuntime scr, @Reference Registries registries,
-            @Reference(service = LoggerFactory.class) Logger log) throws IOException {
+            @Reference SettingsSchemas schemas, @Reference(service = LoggerFactory.class) Logger log)
+            throws IOException {
         this.registries = registries;
+        this.schemas = schemas;
+        this.overrides = SettingsOverrides.of(bundleContext);
         this.bundleContext = bundleContext;
         this.configAdmin = configAdmin;
         this.events = events;
@@ -158,6 +166,7 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
         if (!pluginsByFactoryPid.remove(plugin.factoryPid(), plugin)) {
             return;
         }
+        schemas.forget(plugin.bundle());
         for (Known known : List.copyOf(knownByPid.values())) {
             if (known.factoryPid.equals(plugin.factoryPid())) {
                 unload(known, plugin);
@@ -206,10 +215,43 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
             fail(known, plugin, e.getMessage());
             return;
         }
-        if (known.context != null) {
-            known.context.updateSettings(known.settings);
+        Map<String, Object> settings = known.settings;
+        Map<String, String> overriddenSecrets = Map.of();
+        SettingsSchemas.Declared declaration = schemas.of(plugin.bundle(), factoryPid);
+        if (declaration.error() != null) {
+            fail(known, plugin, declaration.error());
             return;
         }
+        if (declaration.schema().isPresent()) {
+            SettingsSchema schema = declaration.schema().get();
+            if (!moveSecrets(known, plugin, schema)) {
+                return;
+            }
+            // validate what the plugin will see: configuration, stored secrets, overrides, defaults
+            Map<String, Object> raw = new HashMap<>(known.settings);
+            for (String key : schema.secretKeys()) {
+                secrets.get(known.instanceId, key).ifPresent(value -> raw.put(key, value));
+            }
+            SettingsOverrides.Applied applied = overrides.apply(known.instanceId, schema.keys(), raw);
+            Validation validation = schema.validate(plugin.id(), known.instanceId, applied.settings());
+            if (!validation.isValid()) {
+                fail(known, plugin, validation.message());
+                return;
+            }
+            settings = new HashMap<>(validation.settings());
+            schema.secretKeys().forEach(settings::remove);
+            settings.remove(PluginConstants.ENABLED); // bookkeeping, even where the plugin declares it
+            Map<String, String> fromEnvironment = new HashMap<>();
+            applied.origins().keySet().stream().filter(schema.secretKeys()::contains)
+                    .forEach(key -> fromEnvironment.put(key, String.valueOf(applied.settings().get(key))));
+            overriddenSecrets = Map.copyOf(fromEnvironment);
+            known.overridden = applied.origins();
+        }
+        if (known.context != null && known.context.hasSecretOverrides(overriddenSecrets)) {
+            known.context.updateSettings(settings);
+            return;
+        }
+        known.unregister(); // a secret's override changed: the instance starts again with the new one
         try {
             if (plugin.isolated()) {
                 // bind the configuration first, so the copy receives it once, as it starts
@@ -225,9 +267,9 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
                     + plugin.bundle().getSymbolicName() + ": " + e.getMessage());
             return;
         }
-        known.context = new InstanceContext(known.instanceId, plugin.id(), known.settings,
-                layout.instanceDirectory(known.instanceId), secrets.forInstance(known.instanceId), events,
-                () -> engineSettings);
+        known.context = new InstanceContext(known.instanceId, plugin.id(), settings,
+                layout.instanceDirectory(known.instanceId), secrets.forInstance(known.instanceId), overriddenSecrets,
+                events, () -> engineSettings);
         Hashtable<String, Object> serviceProperties = new Hashtable<>();
         serviceProperties.put(PluginConstants.INSTANCE_ID, known.instanceId);
         serviceProperties.put(PluginConstants.PLUGIN_ID, plugin.id());
@@ -237,6 +279,54 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
         serviceProperties.put("service.description", "Grambot plugin instance " + plugin.id() + "/" + known.instanceId);
         known.registration = bundleContext.registerService(PluginContext.class, known.context, serviceProperties);
         log.info("instance '{}' of plugin '{}' is enabled", known.instanceId, plugin.id());
+    }
+
+    /**
+     * Moves the values of secret settings (Metatype password type) out of the configuration into the secrets
+     * store, and rewrites the configuration without them; the rewrite comes back as an update. Returns whether
+     * reconciling may go on.
+     */
+    private boolean moveSecrets(Known known, PluginDescriptor plugin, SettingsSchema schema) {
+        Map<String, String> found = new LinkedHashMap<>();
+        boolean present = false;
+        for (String key : schema.secretKeys()) {
+            Object value = known.settings.get(key);
+            if (value == null) {
+                continue;
+            }
+            present = true;
+            String text = value instanceof List<?> list ? String.join(",", list.stream().map(String::valueOf).toList())
+                    : String.valueOf(value);
+            if (!text.isEmpty() && !text.equals(MASK)) {
+                found.put(key, text);
+            }
+        }
+        if (!present) {
+            return true;
+        }
+        try {
+            for (Map.Entry<String, String> secret : found.entrySet()) {
+                secrets.put(known.instanceId, secret.getKey(), secret.getValue());
+            }
+            Configuration configuration = configAdmin.getConfiguration(known.pid, null);
+            Dictionary<String, Object> properties = configuration.getProperties();
+            if (properties != null) {
+                schema.secretKeys().forEach(properties::remove);
+                configuration.updateIfDifferent(properties);
+            }
+        } catch (PluginException | IOException e) {
+            fail(known, plugin, "cannot move secret settings " + schema.secretKeys()
+                    + " into the secrets store: " + e.getMessage());
+            return false;
+        }
+        if (!found.isEmpty()) {
+            log.info("moved secret settings {} of instance '{}' into the secrets store", found.keySet(),
+                    known.instanceId);
+        }
+        Map<String, Object> rest = new HashMap<>(known.settings);
+        schema.secretKeys().forEach(rest::remove);
+        known.settings = rest;
+        return true;
     }
 
     private void fail(Known known, PluginDescriptor plugin, String reason) {
@@ -319,14 +409,18 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
 
     @Override
     public Optional<Map<String, Object>> settingsSchema(String pluginId) {
-        return Optional.empty();
+        PluginDescriptor plugin = pluginsByFactoryPid.get(PluginConstants.factoryPid(pluginId));
+        if (plugin == null || !plugin.id().equals(pluginId)) {
+            return Optional.empty();
+        }
+        return schemas.of(plugin.bundle(), plugin.factoryPid()).schema().map(SettingsSchema::jsonSchema);
     }
 
     private InstanceStatus status(Known known) {
         PluginDescriptor plugin = pluginsByFactoryPid.get(known.factoryPid);
         Set<String> secretKeys = secrets.keys(known.instanceId);
         Map<String, Object> shown = new LinkedHashMap<>(known.settings);
-        secretKeys.forEach(key -> shown.computeIfPresent(key, (k, v) -> "********"));
+        secretKeys.forEach(key -> shown.put(key, MASK));
         InstanceState state;
         String reason = "";
         if (known.problem != null) {
@@ -464,6 +558,7 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
         final String instanceId;
         final String pluginId;
         Map<String, Object> settings = Map.of();
+        Map<String, String> overridden = Map.of();
         boolean enabled;
         String problem;
         InstanceContext context;

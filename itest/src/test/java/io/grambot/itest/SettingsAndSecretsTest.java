@@ -1,0 +1,192 @@
+package io.grambot.itest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectService;
+import org.osgi.test.junit5.context.BundleContextExtension;
+import org.osgi.test.junit5.service.ServiceExtension;
+
+import io.grambot.api.PluginConstants;
+import io.grambot.api.PluginContext;
+import io.grambot.api.Secret;
+import io.grambot.api.runtime.InstanceState;
+import io.grambot.api.runtime.InstanceStatus;
+import io.grambot.api.runtime.PluginRuntime;
+import io.grambot.api.tool.Tool;
+
+/** Settings are validated against the plugin's declaration before it starts; secret settings leave ConfigAdmin. */
+@ExtendWith(BundleContextExtension.class)
+@ExtendWith(ServiceExtension.class)
+class SettingsAndSecretsTest {
+
+    private static Bundle echo;
+
+    @InjectBundleContext
+    BundleContext context;
+
+    @InjectService
+    ConfigurationAdmin configAdmin;
+
+    @InjectService
+    PluginRuntime runtime;
+
+    @BeforeAll
+    static void installEcho(@InjectBundleContext BundleContext context) throws Exception {
+        try (InputStream in = Files.newInputStream(Fixtures.echoJar(context))) {
+            echo = context.installBundle("itest:settings-echo", in);
+        }
+        echo.start();
+    }
+
+    @AfterAll
+    static void uninstallEcho() throws Exception {
+        echo.uninstall();
+    }
+
+    @Test
+    void invalidSettingsFailTheInstanceWithTheExactRuleWhileAValidNeighbourRuns() throws Exception {
+        Configuration bad = instance("echo", "badname", Map.of("toolName", "no spaces allowed"));
+        Configuration good = instance("echo", "goodname", Map.of("toolName", "fine_name"));
+
+        InstanceStatus failed = awaitState("badname", InstanceState.FAILED);
+
+        assertThat(failed.reason()).isEqualTo("instance 'badname' of plugin 'echo': setting 'toolName' must match "
+                + "the pattern ^[A-Za-z0-9_-]+$ (was 'no spaces allowed')");
+        assertThat(context.getServiceReferences(PluginContext.class, filter("badname"))).isEmpty();
+        assertThat(Eventually.service(context, Tool.class, filter("goodname")).name()).isEqualTo("fine_name");
+
+        Configuration range = instance("faulty", "toomany", Map.of("retries", "11"));
+        assertThat(awaitState("toomany", InstanceState.FAILED).reason())
+                .isEqualTo("instance 'toomany' of plugin 'faulty': setting 'retries' must be at most 10 (was 11)");
+        range.update(new Hashtable<>(Map.of("retries", "abc")));
+        Eventually.until("a wrong type is reported", () -> runtime.instance("toomany").orElseThrow().reason()
+                .equals("instance 'toomany' of plugin 'faulty': setting 'retries' must be an integer (was 'abc')"));
+
+        bad.update(new Hashtable<>(Map.of("toolName", "mended")));
+        assertThat(Eventually.service(context, Tool.class, "(&" + filter("badname") + "(toolName=mended))").name())
+                .isEqualTo("mended");
+        bad.delete();
+        good.delete();
+        range.delete();
+    }
+
+    @Test
+    void aSystemPropertyOverridesASettingUnderTheDocumentedName() throws Exception {
+        System.setProperty("grambot.instance.overridden.toolName", "from_property");
+        try {
+            Configuration configuration = instance("echo", "overridden", Map.of("toolName", "from_config"));
+
+            assertThat(Eventually.service(context, Tool.class, filter("overridden")).name()).isEqualTo("from_property");
+            assertThat(Eventually.service(context, PluginContext.class, filter("overridden")).settings())
+                    .containsEntry("toolName", "from_property");
+            configuration.delete();
+        } finally {
+            System.clearProperty("grambot.instance.overridden.toolName");
+        }
+    }
+
+    @Test
+    void secretSettingsMoveIntoTheOwnInstancesSecretsAndNeverShowUpAnywhereElse() throws Exception {
+        String secret = "sk-live-7f3a9c2e51d04b8b";
+        String second = "sk-live-second-0c11d9e2";
+        try (LogCapture logs = new LogCapture(context)) {
+            Configuration keeper = instance("faulty", "keeper", Map.of("toolName", "keeper", "apiKey", secret));
+            Configuration other = instance("faulty", "other", Map.of("toolName", "other"));
+
+            Eventually.until("the secret left the configuration",
+                    () -> properties(keeper).get("apiKey") == null && properties(keeper).get("toolName") != null);
+            PluginContext keeperContext = Eventually.service(context, PluginContext.class, filter("keeper"));
+            PluginContext otherContext = Eventually.service(context, PluginContext.class, filter("other"));
+            assertThat(keeperContext.secrets().get("apiKey")).contains(Secret.of(secret));
+            assertThat(otherContext.secrets().get("apiKey")).isEmpty();
+            assertThat(keeperContext.settings()).doesNotContainKey("apiKey");
+
+            InstanceStatus status = awaitState("keeper", InstanceState.ACTIVE);
+            assertThat(status.settings()).containsEntry("apiKey", "********");
+            assertThat(status.secretKeys()).containsExactly("apiKey");
+
+            Path secrets = Fixtures.dataDir(context).resolve("secrets.json");
+            assertThat(Files.readString(secrets)).contains(secret);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets))).isEqualTo("rw-------");
+
+            // a new value replaces the stored one, and an invalid edit reports without the value
+            keeper.update(new Hashtable<>(Map.of("toolName", "keeper", "apiKey", second, "retries", 99)));
+            InstanceStatus failed = awaitState("keeper", InstanceState.FAILED);
+            assertThat(failed.reason()).contains("retries").doesNotContain(second).doesNotContain(secret);
+            Eventually.until("the new secret is stored", () -> read(secrets).contains(second));
+
+            String everything = String.join("\n", logs.lines()) + keeperContext + keeperContext.secrets()
+                    + status + failed + runtime.instances();
+            assertThat(everything).doesNotContain(secret).doesNotContain(second);
+            assertThat(logs.lines()).anyMatch(line -> line.contains("moved secret settings [apiKey] of instance 'keeper'"));
+            Eventually.until("no stored configuration holds a secret", () -> !configStoreContains(secret)
+                    && !configStoreContains(second));
+
+            keeper.delete();
+            other.delete();
+            Eventually.until("the deleted instance's secrets are gone", () -> !read(secrets).contains(second));
+        }
+    }
+
+    private boolean configStoreContains(String text) {
+        try (Stream<Path> files = Files.walk(Fixtures.dataDir(context).resolve("config"))) {
+            List<Path> regular = files.filter(Files::isRegularFile).toList();
+            for (Path file : regular) {
+                if (new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1).contains(text)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            return true; // a file vanished while walking: look again
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static java.util.Dictionary<String, Object> properties(Configuration configuration) {
+        java.util.Dictionary<String, Object> properties = configuration.getProperties();
+        return properties == null ? new Hashtable<>() : properties;
+    }
+
+    private Configuration instance(String factoryPid, String name, Map<String, Object> properties) throws Exception {
+        Configuration configuration = configAdmin.getFactoryConfiguration(factoryPid, name, "?");
+        configuration.update(new Hashtable<>(properties));
+        return configuration;
+    }
+
+    private InstanceStatus awaitState(String instanceId, InstanceState state) throws InterruptedException {
+        Eventually.until("instance '" + instanceId + "' is " + state,
+                () -> runtime.instance(instanceId).map(s -> s.state() == state).orElse(false));
+        return runtime.instance(instanceId).orElseThrow();
+    }
+
+    private static String filter(String instanceId) {
+        return "(" + PluginConstants.INSTANCE_ID + "=" + instanceId + ")";
+    }
+}
