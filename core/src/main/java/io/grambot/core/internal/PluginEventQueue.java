@@ -1,126 +1,140 @@
 package io.grambot.core.internal;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-import io.grambot.api.PluginConstants;
 import io.grambot.api.PluginEvent;
 import io.grambot.api.PluginEventHandler;
 import io.grambot.api.PluginException;
+import io.grambot.api.runtime.EventFailure;
+import io.grambot.api.runtime.EventQueueMonitor;
+import io.grambot.api.runtime.EventQueueStatus;
+import io.grambot.core.internal.events.EventQueue;
+import io.grambot.core.internal.events.EventQueueSettings;
 
 /**
- * The plugin event queue: accepts events from instances and hands them, in emission order, to the
- * {@link PluginEventHandler} whiteboard services registered for their type. Bounded: a full queue refuses an event
- * with a clear error instead of growing without limit.
+ * The plugin event queue: accepts events from instances and hands them, per instance in emission order, to the
+ * {@link PluginEventHandler} whiteboard services registered for their type. Journaled to {@code <data>/events/} by
+ * default, bounded, and a slow or failing handler never holds up the others (see {@link EventQueue}).
  */
-@Component(service = PluginEventQueue.class)
-public final class PluginEventQueue {
+@Designate(ocd = PluginEventQueue.Config.class)
+@Component(configurationPid = PluginEventQueue.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        service = { PluginEventQueue.class, EventQueueMonitor.class })
+public final class PluginEventQueue implements EventQueueMonitor {
 
-    static final int CAPACITY = 10_000;
+    static final String PID = "grambot.events";
 
-    private final Logger log;
-    private final Clock clock;
-    private final BlockingQueue<PluginEvent> queue = new ArrayBlockingQueue<>(CAPACITY);
-    private final List<Subscription> handlers = new CopyOnWriteArrayList<>();
-    private final Thread dispatcher;
+    @ObjectClassDefinition(name = "Grambot event queue",
+            description = "How plugin events are kept until handled, how many may wait, and how long handlers get.")
+    public @interface Config {
 
-    @Activate
-    public PluginEventQueue(@Reference(service = LoggerFactory.class) Logger log) {
-        this(log, Clock.systemUTC());
+        @AttributeDefinition(name = "Mode", description = "JOURNAL keeps accepted events on disk in <data>/events"
+                + " so they are delivered after a crash or restart; MEMORY keeps them in memory only.")
+        EventQueueSettings.Mode mode() default EventQueueSettings.Mode.JOURNAL;
+
+        @AttributeDefinition(name = "Capacity", min = "1",
+                description = "How many events may be pending (accepted, not yet handled).")
+        int capacity() default 10_000;
+
+        @AttributeDefinition(name = "When full", description = "BLOCK makes emit wait up to the block timeout for"
+                + " room, then refuse; REJECT refuses at once. A refused emit throws a retryable PluginException.")
+        EventQueueSettings.Overflow overflow() default EventQueueSettings.Overflow.BLOCK;
+
+        @AttributeDefinition(name = "Block timeout (ms)", min = "0",
+                description = "How long emit waits for room when the queue is full and overflow is BLOCK.")
+        long blockTimeoutMillis() default 5_000;
+
+        @AttributeDefinition(name = "Handler timeout (ms)", min = "1", description = "How long one handler may take"
+                + " with one event; after that it is recorded as timed out and the instance's events go on.")
+        long handlerTimeoutMillis() default 30_000;
+
+        @AttributeDefinition(name = "Replay wait (ms)", min = "0", description = "After a restart, how long events"
+                + " recovered from the journal wait for a handler to register before they are dropped as unhandled.")
+        long replayWaitMillis() default 30_000;
+
+        @AttributeDefinition(name = "Workers", min = "1",
+                description = "Threads handling events; each instance's events are handled one at a time.")
+        int workers() default 2;
+
+        @AttributeDefinition(name = "Fsync interval (ms)", min = "0", description = "How often the journal is forced"
+                + " to disk (against power loss); 0 forces on every emit. A process crash loses nothing either way.")
+        long fsyncIntervalMillis() default 1_000;
     }
 
-    PluginEventQueue(Logger log, Clock clock) {
-        this.log = log;
-        this.clock = clock;
-        this.dispatcher = new Thread(this::dispatch, "grambot-events");
-        this.dispatcher.setDaemon(true);
-        this.dispatcher.start();
+    private final EventQueue queue;
+
+    @Activate
+    public PluginEventQueue(BundleContext context, Config config,
+            @Reference(service = LoggerFactory.class) Logger log) throws IOException {
+        this(settings(config), DataLayout.of(context).eventsDirectory(), log);
+    }
+
+    PluginEventQueue(EventQueueSettings settings, Path journalDirectory, Logger log) throws IOException {
+        this.queue = new EventQueue(settings, journalDirectory, log, Clock.systemUTC());
+    }
+
+    static EventQueueSettings settings(Config config) {
+        return new EventQueueSettings(config.mode(), config.capacity(), config.overflow(),
+                Duration.ofMillis(config.blockTimeoutMillis()), Duration.ofMillis(config.handlerTimeoutMillis()),
+                Duration.ofMillis(config.replayWaitMillis()), config.workers(),
+                Duration.ofMillis(config.fsyncIntervalMillis()), EventQueueSettings.DEFAULT_SEGMENT_BYTES);
     }
 
     @Deactivate
-    void stop() throws InterruptedException {
-        dispatcher.interrupt();
-        dispatcher.join(5_000);
+    void stop() {
+        queue.close();
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            unbind = "removeHandler", updated = "updatedHandler")
     void addHandler(PluginEventHandler handler, Map<String, Object> properties) {
-        handlers.add(new Subscription(handler, types(properties.get(PluginConstants.EVENT_TYPE))));
+        queue.addHandler(handler, properties);
     }
 
-    void removeHandler(PluginEventHandler handler) {
-        handlers.removeIf(s -> s.handler() == handler);
+    void updatedHandler(PluginEventHandler handler, Map<String, Object> properties) {
+        queue.addHandler(handler, properties); // same service id: replaces the subscription
     }
 
-    /** Stamps and enqueues an event; refuses it when the queue is full. */
+    void removeHandler(PluginEventHandler handler, Map<String, Object> properties) {
+        queue.removeHandler(properties);
+    }
+
+    /** Stamps and enqueues an event of an instance; see {@link EventQueue#emit}. */
     PluginEvent emit(String pluginId, String instanceId, String type, Map<String, Object> payload)
             throws PluginException {
-        if (type == null || type.isBlank()) {
-            throw new PluginException("instance '" + instanceId + "' emitted an event without a type");
-        }
-        PluginEvent event = new PluginEvent(UUID.randomUUID().toString(), pluginId, instanceId, type, payload,
-                clock.instant());
-        if (!queue.offer(event)) {
-            throw new PluginException("the plugin event queue is full (" + CAPACITY + " events): event '" + type
-                    + "' of instance '" + instanceId + "' was not accepted", 0, true, null, null);
-        }
-        return event;
+        return queue.emit(pluginId, instanceId, type, payload);
     }
 
-    private void dispatch() {
-        try {
-            while (true) {
-                deliver(queue.take());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    @Override
+    public EventQueueStatus status() {
+        return queue.status();
     }
 
-    private void deliver(PluginEvent event) {
-        for (Subscription subscription : handlers) {
-            if (subscription.accepts(event.type())) {
-                try {
-                    subscription.handler().handle(event);
-                } catch (Exception | LinkageError e) {
-                    log.error("handler {} failed on event {} ({}) of instance '{}': {}",
-                            subscription.handler().getClass().getName(), event.id(), event.type(), event.instanceId(),
-                            e.toString());
-                }
-            }
-        }
+    @Override
+    public List<PluginEvent> recentEvents() {
+        return queue.recentEvents();
     }
 
-    private static List<String> types(Object property) {
-        if (property instanceof String s) {
-            return List.of(s);
-        }
-        if (property instanceof String[] a) {
-            return List.of(a);
-        }
-        if (property instanceof java.util.Collection<?> c) {
-            return c.stream().map(String::valueOf).toList();
-        }
-        return List.of("*");
-    }
-
-    private record Subscription(PluginEventHandler handler, List<String> types) {
-        boolean accepts(String type) {
-            return types.contains("*") || types.contains(type);
-        }
+    @Override
+    public List<EventFailure> failures() {
+        return queue.failures();
     }
 }
