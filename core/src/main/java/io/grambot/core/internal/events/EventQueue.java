@@ -89,8 +89,14 @@ public final class EventQueue implements AutoCloseable {
             throw stopped(instanceId, type);
         }
         acquire(instanceId, type);
-        PluginEvent event = new PluginEvent(idPrefix + Long.toHexString(sequence.incrementAndGet()), pluginId,
-                instanceId, type, copy(payload), Instant.ofEpochMilli(clock.millis()));
+        PluginEvent event;
+        try {
+            event = new PluginEvent(idPrefix + Long.toHexString(sequence.incrementAndGet()), pluginId, instanceId,
+                    type, copy(payload), Instant.ofEpochMilli(clock.millis()));
+        } catch (RuntimeException e) {
+            capacity.release();
+            throw e;
+        }
         Dispatcher.Lane lane = dispatcher.lane(instanceId);
         if (journal == null) {
             lane.offer(QueuedEvent.inMemory(event));
