@@ -36,7 +36,8 @@ import io.grambot.core.internal.events.EventQueueSettings;
  * default, bounded, and a slow or failing handler never holds up the others (see {@link EventQueue}).
  */
 @Designate(ocd = PluginEventQueue.Config.class)
-@Component(configurationPid = PluginEventQueue.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
+// immediate: events left in the journal are redelivered at start, whether or not anything emits
+@Component(configurationPid = PluginEventQueue.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true,
         service = { PluginEventQueue.class, EventQueueMonitor.class })
 public final class PluginEventQueue implements EventQueueMonitor {
 

@@ -25,6 +25,9 @@ import io.grambot.core.internal.events.EventQueueSettings.Overflow;
  * <pre>
  * mvn -B -o -pl api,core test -Dtest=EventQueueThroughput -Dsurefire.failIfNoSpecifiedTests=false -Dbenchmark=true
  * </pre>
+ *
+ * Optional: {@code -Dbenchmark.memoryEvents=N}, {@code -Dbenchmark.journalEvents=N}, {@code -Dbenchmark.fsyncMillis=N}
+ * (the journal's fsync interval, default 1000; 0 forces every event to disk before emit returns).
  */
 class EventQueueThroughput {
 
@@ -39,15 +42,17 @@ class EventQueueThroughput {
     public static void main(String[] args) throws Exception {
         int memoryEvents = Integer.getInteger("benchmark.memoryEvents", 4_000_000);
         int journalEvents = Integer.getInteger("benchmark.journalEvents", 1_000_000);
-        System.out.printf("event queue throughput (%d cores, Java %s), no-op handler, capacity 10000, 2 workers%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        long fsyncMillis = Long.getLong("benchmark.fsyncMillis", 1000);
+        System.out.printf("event queue throughput (%d cores, Java %s), no-op handler, capacity 10000, 2 workers,"
+                + " journal fsync interval %d ms%n", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"), fsyncMillis);
         for (Mode mode : Mode.values()) {
             int events = mode == Mode.MEMORY ? memoryEvents : journalEvents;
             for (int producers : new int[] { 1, 4 }) {
-                run(mode, producers, events / 4); // warm-up
+                run(mode, producers, events / 4, fsyncMillis); // warm-up
                 double best = 0;
                 for (int round = 0; round < 3; round++) {
-                    best = Math.max(best, run(mode, producers, events));
+                    best = Math.max(best, run(mode, producers, events, fsyncMillis));
                 }
                 System.out.printf("  %-7s %d producer(s): %,12.0f events/s (best of 3 runs of %,d events)%n", mode,
                         producers, best, events);
@@ -55,10 +60,10 @@ class EventQueueThroughput {
         }
     }
 
-    private static double run(Mode mode, int producers, int events) throws Exception {
+    private static double run(Mode mode, int producers, int events, long fsyncMillis) throws Exception {
         Path dir = Files.createTempDirectory("grambot-events-bench");
         EventQueueSettings settings = new EventQueueSettings(mode, 10_000, Overflow.BLOCK, Duration.ofMinutes(1),
-                Duration.ofSeconds(30), Duration.ZERO, 2, Duration.ofSeconds(1),
+                Duration.ofSeconds(30), Duration.ZERO, 2, Duration.ofMillis(fsyncMillis),
                 EventQueueSettings.DEFAULT_SEGMENT_BYTES);
         EventQueue queue = new EventQueue(settings, dir, new TestLog().logger, Clock.systemUTC());
         try {
