@@ -120,14 +120,19 @@ class EventQueueTest {
 
     @Test
     void aThrowingAndASlowHandlerHoldUpNeitherOtherHandlersNorOtherEvents() throws Exception {
+        PluginContext slowInstance = instance("evslow");
+        PluginContext fastInstance = instance("evfast");
+        Object contextId = context.getServiceReferences(PluginContext.class, "(grambot.instance.id=evslow)")
+                .iterator().next().getProperty("service.id");
         // a short handler timeout, still long enough for the other instance's events to pass while the slow
-        // handler holds its own; the queue (and the instances bound to it) restart with it
+        // handler holds its own
         Configuration queue = configAdmin.getConfiguration("grambot.events", "?");
         queue.update(new Hashtable<>(Map.of("handlerTimeoutMillis", 1500L)));
         configurations.add(queue);
         EventQueueMonitor monitor = Eventually.service(context, EventQueueMonitor.class, "(handlerTimeoutMillis=1500)");
-        PluginContext slowInstance = instance("evslow");
-        PluginContext fastInstance = instance("evfast");
+        assertThat(context.getServiceReferences(PluginContext.class, "(grambot.instance.id=evslow)"))
+                .as("the instance's context, still the same after the queue's configuration changed").singleElement()
+                .satisfies(ref -> assertThat(ref.getProperty("service.id")).isEqualTo(contextId));
         register(event -> {
             throw new IllegalStateException("handler failure for " + event.payload().get("n"));
         }, "itest.work");

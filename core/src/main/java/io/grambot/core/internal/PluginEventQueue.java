@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -12,6 +13,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -34,6 +36,8 @@ import io.grambot.core.internal.events.EventQueueSettings;
  * The plugin event queue: accepts events from instances and hands them, per instance in emission order, to the
  * {@link PluginEventHandler} whiteboard services registered for their type. Journaled to {@code <data>/events/} by
  * default, bounded, and a slow or failing handler never holds up the others (see {@link EventQueue}).
+ *
+ * <p>A configuration change is applied in place: the component, and so every instance context bound to it, stays.
  */
 @Designate(ocd = PluginEventQueue.Config.class)
 // immediate: events left in the journal are redelivered at start, whether or not anything emits
@@ -48,7 +52,9 @@ public final class PluginEventQueue implements EventQueueMonitor {
     public @interface Config {
 
         @AttributeDefinition(name = "Mode", description = "JOURNAL keeps accepted events on disk in <data>/events"
-                + " so they are delivered after a crash or restart; MEMORY keeps them in memory only.")
+                + " so they are delivered after a crash or restart; MEMORY keeps them in memory only. Switching"
+                + " restarts the queue: events pending in memory are dropped, events left in the journal wait there"
+                + " until journal mode is back.")
         EventQueueSettings.Mode mode() default EventQueueSettings.Mode.JOURNAL;
 
         @AttributeDefinition(name = "Capacity", min = "1",
@@ -80,7 +86,12 @@ public final class PluginEventQueue implements EventQueueMonitor {
         long fsyncIntervalMillis() default 1_000;
     }
 
-    private final EventQueue queue;
+    private final Path journalDirectory;
+    private final Logger log;
+    /** Handler services by service id, to hand to a new queue when the mode changes; guarded by this. */
+    private final Map<Long, Map.Entry<PluginEventHandler, Map<String, Object>>> handlers = new LinkedHashMap<>();
+    /** Replaced (under this) only when the mode changes. */
+    private volatile EventQueue queue;
 
     @Activate
     public PluginEventQueue(BundleContext context, Config config,
@@ -89,7 +100,27 @@ public final class PluginEventQueue implements EventQueueMonitor {
     }
 
     PluginEventQueue(EventQueueSettings settings, Path journalDirectory, Logger log) throws IOException {
+        this.journalDirectory = journalDirectory;
+        this.log = log;
         this.queue = new EventQueue(settings, journalDirectory, log, Clock.systemUTC());
+    }
+
+    @Modified
+    void modified(Config config) throws IOException {
+        EventQueueSettings next = settings(config);
+        synchronized (this) {
+            EventQueue current = queue;
+            if (current.reconfigure(next)) {
+                return;
+            }
+            log.warn("event queue mode changes from {} to {}: the queue restarts{}", current.settings().mode(),
+                    next.mode(), next.mode() == EventQueueSettings.Mode.JOURNAL ? ""
+                            : "; events left in the journal wait there until journal mode is back");
+            current.close(); // first: a journal must be closed before another queue opens its directory
+            EventQueue fresh = new EventQueue(next, journalDirectory, log, Clock.systemUTC());
+            handlers.values().forEach(h -> fresh.addHandler(h.getKey(), h.getValue()));
+            queue = fresh;
+        }
     }
 
     static EventQueueSettings settings(Config config) {
@@ -106,22 +137,43 @@ public final class PluginEventQueue implements EventQueueMonitor {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             unbind = "removeHandler", updated = "updatedHandler")
-    void addHandler(PluginEventHandler handler, Map<String, Object> properties) {
+    synchronized void addHandler(PluginEventHandler handler, Map<String, Object> properties) {
+        handlers.put(serviceId(properties), Map.entry(handler, properties));
         queue.addHandler(handler, properties);
     }
 
-    void updatedHandler(PluginEventHandler handler, Map<String, Object> properties) {
-        queue.addHandler(handler, properties); // same service id: replaces the subscription
+    synchronized void updatedHandler(PluginEventHandler handler, Map<String, Object> properties) {
+        addHandler(handler, properties); // same service id: replaces the subscription
     }
 
-    void removeHandler(PluginEventHandler handler, Map<String, Object> properties) {
+    synchronized void removeHandler(PluginEventHandler handler, Map<String, Object> properties) {
+        handlers.remove(serviceId(properties));
         queue.removeHandler(properties);
+    }
+
+    private static Long serviceId(Map<String, Object> properties) {
+        return properties.get("service.id") instanceof Number n ? n.longValue() : -1L;
     }
 
     /** Stamps and enqueues an event of an instance; see {@link EventQueue#emit}. */
     PluginEvent emit(String pluginId, String instanceId, String type, Map<String, Object> payload)
             throws PluginException {
-        return queue.emit(pluginId, instanceId, type, payload);
+        EventQueue current = queue;
+        try {
+            return current.emit(pluginId, instanceId, type, payload);
+        } catch (PluginException e) {
+            if (!current.isClosed()) {
+                throw e;
+            }
+            EventQueue next;
+            synchronized (this) { // waits for a mode change in progress
+                next = queue;
+            }
+            if (next == current) {
+                throw e; // deactivated
+            }
+            return next.emit(pluginId, instanceId, type, payload);
+        }
     }
 
     @Override

@@ -11,7 +11,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Capacity {
 
-    private final int limit;
+    private volatile int limit;
     private final AtomicInteger used = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition freed = lock.newCondition();
@@ -23,6 +23,17 @@ final class Capacity {
 
     int limit() {
         return limit;
+    }
+
+    /** Changes the limit; producers waiting for room try again. Pending events beyond a lower limit stay. */
+    void limit(int limit) {
+        this.limit = limit;
+        lock.lock();
+        try {
+            freed.signalAll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     int used() {

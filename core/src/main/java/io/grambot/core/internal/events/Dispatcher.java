@@ -44,9 +44,10 @@ final class Dispatcher {
     private static final long IDLE = Long.MIN_VALUE;
     private static final long ABANDONED = Long.MIN_VALUE + 1;
 
-    private final int workers;
-    private final long timeoutNanos;
-    private final long replayDeadline;
+    private final long startedAt = System.nanoTime();
+    private volatile int workers;
+    private volatile long timeoutNanos;
+    private volatile long replayDeadline;
     private final Logger log;
     private final Clock clock;
     private final Consumer<QueuedEvent> onDone;
@@ -72,7 +73,7 @@ final class Dispatcher {
             Consumer<QueuedEvent> onDone) {
         this.workers = workers;
         this.timeoutNanos = handlerTimeout.toNanos();
-        this.replayDeadline = System.nanoTime() + replayWait.toNanos();
+        this.replayDeadline = startedAt + replayWait.toNanos();
         this.log = log;
         this.clock = clock;
         this.onDone = onDone;
@@ -88,6 +89,18 @@ final class Dispatcher {
         this.watchdog = new Thread(this::watch, "grambot-events-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
+    }
+
+    /** Applies new settings to the running dispatcher; the replay wait still counts from the start. */
+    void reconfigure(int workers, Duration handlerTimeout, Duration replayWait) {
+        this.timeoutNanos = handlerTimeout.toNanos();
+        this.replayDeadline = startedAt + replayWait.toNanos();
+        this.workers = workers;
+        synchronized (this) {
+            pool.setMaximumPoolSize(Math.max(pool.getMaximumPoolSize(), workers + MAX_STUCK));
+        }
+        resize();
+        LockSupport.unpark(watchdog); // a shorter timeout or replay wait counts from now on
     }
 
     /** The lane of an instance, created on first use. */
@@ -153,10 +166,9 @@ final class Dispatcher {
     }
 
     private void watch() {
-        long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(5), Math.min(timeoutNanos / 4,
-                TimeUnit.MILLISECONDS.toNanos(250)));
         while (!stopped) {
-            LockSupport.parkNanos(this, tick);
+            LockSupport.parkNanos(this, Math.max(TimeUnit.MILLISECONDS.toNanos(5), Math.min(timeoutNanos / 4,
+                    TimeUnit.MILLISECONDS.toNanos(250))));
             long now = System.nanoTime();
             for (Lane lane : lanes.values()) {
                 long start = lane.call.get();
@@ -201,6 +213,9 @@ final class Dispatcher {
     private synchronized void resize() {
         int size = workers + Math.min(stuck.get(), MAX_STUCK);
         if (size != pool.getCorePoolSize() && !pool.isShutdown()) {
+            if (size > pool.getMaximumPoolSize()) {
+                pool.setMaximumPoolSize(size);
+            }
             pool.setCorePoolSize(size); // smaller: the extra threads end when idle
         }
     }

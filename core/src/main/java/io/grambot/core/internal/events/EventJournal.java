@@ -116,9 +116,9 @@ final class EventJournal implements Closeable {
     }
 
     private final Path dir;
-    private final long segmentBytes;
-    private final boolean forceEachAppend;
-    private final long forceIntervalNanos;
+    private volatile long segmentBytes;
+    private volatile boolean forceEachAppend;
+    private volatile long forceIntervalNanos;
     private final ObjectMapper mapper;
     private final Logger log;
     private final ConcurrentHashMap<String, Cursor> cursors = new ConcurrentHashMap<>();
@@ -153,6 +153,14 @@ final class EventJournal implements Closeable {
         this.flusher = new Thread(this::flushLoop, "grambot-events-journal");
         flusher.setDaemon(true);
         flusher.start();
+    }
+
+    /** Applies a new segment size and fsync interval to the running journal. */
+    void reconfigure(EventQueueSettings settings) {
+        segmentBytes = settings.segmentBytes();
+        forceIntervalNanos = settings.fsyncInterval().toNanos();
+        forceEachAppend = settings.fsyncInterval().isZero();
+        LockSupport.unpark(flusher);
     }
 
     /** The events found unhandled at start, in journal order. */
@@ -291,9 +299,9 @@ final class EventJournal implements Closeable {
     }
 
     private void flushLoop() {
-        long tick = forceEachAppend ? ACK_INTERVAL_NANOS : Math.max(Math.min(ACK_INTERVAL_NANOS, forceIntervalNanos),
-                TimeUnit.MILLISECONDS.toNanos(1));
         while (!closed) {
+            long tick = forceEachAppend ? ACK_INTERVAL_NANOS
+                    : Math.max(Math.min(ACK_INTERVAL_NANOS, forceIntervalNanos), TimeUnit.MILLISECONDS.toNanos(1));
             LockSupport.parkNanos(this, tick);
             if (closed) {
                 return;

@@ -33,7 +33,7 @@ import io.grambot.core.internal.events.HandlerIndex.Subscription;
  */
 public final class EventQueue implements AutoCloseable {
 
-    private final EventQueueSettings settings;
+    private volatile EventQueueSettings settings;
     private final Logger log;
     private final Clock clock;
     private final EventJournal journal;
@@ -109,7 +109,35 @@ public final class EventQueue implements AutoCloseable {
         return event;
     }
 
+    /**
+     * Applies new settings without stopping: everything but the mode can change while running.
+     *
+     * @return {@code false} if the mode differs, which takes a new queue
+     */
+    public boolean reconfigure(EventQueueSettings next) {
+        if (next.mode() != settings.mode()) {
+            return false;
+        }
+        settings = next;
+        capacity.limit(next.capacity());
+        dispatcher.reconfigure(next.workers(), next.handlerTimeout(), next.replayWait());
+        if (journal != null) {
+            journal.reconfigure(next);
+        }
+        return true;
+    }
+
+    public EventQueueSettings settings() {
+        return settings;
+    }
+
+    /** Whether {@link #close} was called: emit refuses every event. */
+    public boolean isClosed() {
+        return closed;
+    }
+
     private void acquire(String instanceId, String type) throws PluginException {
+        EventQueueSettings settings = this.settings;
         boolean acquired;
         try {
             acquired = settings.overflow() == Overflow.REJECT ? capacity.tryAcquire()
@@ -201,6 +229,7 @@ public final class EventQueue implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        EventQueueSettings settings = this.settings;
         Duration grace = settings.handlerTimeout().compareTo(Duration.ofSeconds(2)) < 0 ? settings.handlerTimeout()
                 : Duration.ofSeconds(2);
         int left = dispatcher.stop(grace);

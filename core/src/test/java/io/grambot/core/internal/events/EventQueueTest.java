@@ -336,6 +336,25 @@ class EventQueueTest {
     }
 
     @Test
+    void newSettingsApplyToTheRunningQueue() throws Exception {
+        EventQueue queue = open(new EventQueueSettings(Mode.MEMORY, 1, Overflow.REJECT, Duration.ZERO,
+                Duration.ofSeconds(30), Duration.ZERO, 1, Duration.ofSeconds(1), 1 << 20));
+        CountDownLatch never = latch();
+        queue.addHandler(event -> never.await(), handlerProperties("t"));
+        PluginEvent stuck = queue.emit("p", "a", "t", Map.of());
+        assertThatThrownBy(() -> queue.emit("p", "a", "t", Map.of())).isInstanceOf(PluginException.class);
+
+        assertThat(queue.reconfigure(new EventQueueSettings(Mode.MEMORY, 3, Overflow.REJECT, Duration.ZERO,
+                Duration.ofMillis(100), Duration.ZERO, 2, Duration.ofSeconds(1), 1 << 20))).isTrue();
+
+        queue.emit("p", "a", "t", Map.of());
+        Wait.until("the stuck call times out under the new timeout", () -> queue.status().timedOut() >= 1);
+        assertThat(queue.failures().get(0).event().id()).isEqualTo(stuck.id());
+        assertThat(queue.status().capacity()).isEqualTo(3);
+        assertThat(queue.reconfigure(settings(Mode.JOURNAL))).as("a mode change takes a new queue").isFalse();
+    }
+
+    @Test
     void aPayloadThatIsNotJsonIsRefusedInJournalModeAndTakesNoRoom() throws Exception {
         EventQueue queue = open(settings(Mode.JOURNAL));
 
