@@ -9,6 +9,8 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +34,7 @@ import io.grambot.api.PluginConstants;
 import io.grambot.api.PluginContext;
 import io.grambot.api.PluginEvent;
 import io.grambot.api.PluginEventHandler;
+import io.grambot.api.PluginException;
 import io.grambot.api.runtime.EventFailure;
 import io.grambot.api.runtime.EventQueueMonitor;
 
@@ -86,17 +89,35 @@ class EventQueueTest {
         registrations.add(context.registerService(PluginEventHandler.class, handler, properties));
     }
 
-    /** Records what it is given. */
+    /**
+     * Records what it is given. Only this test's events count: an earlier run's events left in the journal of the
+     * shared data directory would be delivered too.
+     */
     static final class Recorder implements PluginEventHandler {
-        final List<PluginEvent> events = new CopyOnWriteArrayList<>();
+        private final List<PluginEvent> events = new CopyOnWriteArrayList<>();
+        private final Set<String> emitted = ConcurrentHashMap.newKeySet();
 
         @Override
         public void handle(PluginEvent event) {
             events.add(event);
         }
 
+        PluginEvent emit(PluginContext instance, String type, int n) throws PluginException {
+            PluginEvent event = instance.emit(type, Map.of("n", n));
+            emitted.add(event.id());
+            return event;
+        }
+
+        boolean emitted(PluginEvent event) {
+            return emitted.contains(event.id());
+        }
+
+        List<PluginEvent> events() {
+            return events.stream().filter(e -> emitted.contains(e.id())).toList();
+        }
+
         List<Object> numbers(String instanceId) {
-            return events.stream().filter(e -> e.instanceId().equals(instanceId)).map(e -> e.payload().get("n"))
+            return events().stream().filter(e -> e.instanceId().equals(instanceId)).map(e -> e.payload().get("n"))
                     .toList();
         }
     }
@@ -109,11 +130,11 @@ class EventQueueTest {
         List<PluginEvent> emitted = new ArrayList<>();
 
         for (int n = 0; n < 200; n++) {
-            emitted.add(ordered.emit("itest.order", Map.of("n", n)));
+            emitted.add(recorder.emit(ordered, "itest.order", n));
         }
 
-        Eventually.until("200 events are handled", () -> recorder.events.size() == 200);
-        assertThat(recorder.events).containsExactlyElementsOf(emitted);
+        Eventually.until("200 events are handled", () -> recorder.events().size() == 200);
+        assertThat(recorder.events()).containsExactlyElementsOf(emitted);
         assertThat(emitted.get(0).pluginId()).isEqualTo("echo");
         assertThat(emitted.get(0).instanceId()).isEqualTo("evorder");
     }
@@ -146,13 +167,13 @@ class EventQueueTest {
         Recorder recorder = new Recorder();
         register(recorder, "itest.work");
 
-        PluginEvent stuck = slowInstance.emit("itest.work", Map.of("n", 0));
+        PluginEvent stuck = recorder.emit(slowInstance, "itest.work", 0);
         assertThat(slowCalled.await(Eventually.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
         for (int n = 1; n < 5; n++) {
-            slowInstance.emit("itest.work", Map.of("n", n));
+            recorder.emit(slowInstance, "itest.work", n);
         }
         for (int n = 0; n < 5; n++) {
-            fastInstance.emit("itest.work", Map.of("n", n));
+            recorder.emit(fastInstance, "itest.work", n);
         }
 
         Eventually.until("the other instance's events pass the throwing handler",
@@ -162,15 +183,15 @@ class EventQueueTest {
                 () -> recorder.numbers("evslow").size() == 5);
         assertThat(recorder.numbers("evslow")).containsExactly(0, 1, 2, 3, 4);
         assertThat(recorder.numbers("evfast")).containsExactly(0, 1, 2, 3, 4);
-        List<EventFailure> failures = monitor.failures();
+        List<EventFailure> failures = monitor.failures().stream().filter(f -> recorder.emitted(f.event())).toList();
         assertThat(failures).filteredOn(EventFailure::timedOut).singleElement().satisfies(f -> {
             assertThat(f.event().id()).isEqualTo(stuck.id());
             assertThat(f.message()).isEqualTo("did not return within 1500 ms");
         });
         assertThat(failures).filteredOn(f -> !f.timedOut()).hasSize(10)
                 .allSatisfy(f -> assertThat(f.message()).startsWith("java.lang.IllegalStateException: handler failure"));
-        assertThat(monitor.status().timedOut()).isEqualTo(1);
-        assertThat(monitor.status().failed()).isEqualTo(10);
+        assertThat(monitor.status().timedOut()).isGreaterThanOrEqualTo(1);
+        assertThat(monitor.status().failed()).isGreaterThanOrEqualTo(10);
         assertThat(monitor.status().journaled()).isTrue();
     }
 }
