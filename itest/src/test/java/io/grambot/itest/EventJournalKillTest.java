@@ -3,6 +3,7 @@ package io.grambot.itest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,7 +56,7 @@ class EventJournalKillTest {
         Path handledAfter = home.resolve("handled-2");
 
         Process first = start(home, 1, Map.of(KillTestEmitter.PID, "accepted=" + accepted + "\ncount=" + EVENTS + "\n",
-                KillTestRecorder.PID, "handled=" + handledBefore + "\ndelayMillis=2\n"));
+                KillTestRecorder.PID, "handled=" + handledBefore + "\ndelayMillis=3\n"));
         waitFor(first, home, "the emitter has emitted all events while the handler lags behind",
                 () -> lines(accepted).size() == EVENTS && lines(handledBefore).size() < EVENTS - 100);
         first.destroyForcibly(); // SIGKILL
@@ -117,11 +118,12 @@ class EventJournalKillTest {
         List<String> locations = new ArrayList<>();
         for (Bundle bundle : context.getBundles()) {
             String location = bundle.getLocation().replaceFirst("^reference:", "");
+            Path file = location.startsWith("file:") ? Path.of(URI.create(location)) : Path.of(location);
             if (bundle.getBundleId() == 0 || "biz.aQute.tester.junit-platform".equals(bundle.getSymbolicName())
-                    || Fixtures.ECHO_BSN.equals(bundle.getSymbolicName())) {
-                continue;
+                    || Fixtures.ECHO_BSN.equals(bundle.getSymbolicName()) || !Files.isRegularFile(file)) {
+                continue; // the framework, the test runner, the plugin (added below), bundles not from a file
             }
-            locations.add(location.startsWith("file:") ? location : Path.of(location).toUri().toString());
+            locations.add(file.toUri().toString());
         }
         locations.add(Fixtures.echoJar(context).toUri().toString());
         return locations;
