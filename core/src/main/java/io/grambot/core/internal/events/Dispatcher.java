@@ -1,0 +1,346 @@
+package io.grambot.core.internal.events;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+import org.osgi.service.log.Logger;
+
+import io.grambot.api.PluginEvent;
+import io.grambot.api.runtime.EventFailure;
+import io.grambot.core.internal.events.HandlerIndex.Subscription;
+
+/**
+ * Hands queued events to the handlers: one lane per instance, run like an actor on a small pool of workers, so the
+ * events of an instance are handled one at a time in queue order while different instances proceed in parallel.
+ *
+ * <p>Handlers are called directly on the worker (no hand-off per call). A watchdog thread looks at the call each
+ * lane is in; one that exceeds the handler timeout is recorded as timed out, its thread is interrupted and left
+ * behind, and the lane goes on with the next handler on a fresh worker (the pool grows by one while the abandoned
+ * thread is stuck).
+ */
+final class Dispatcher {
+
+    /** Events a lane handles before it lets the other lanes have the worker. */
+    private static final int BATCH = 256;
+    /** At most this many stuck handler threads are compensated for with extra workers. */
+    static final int MAX_STUCK = 64;
+    private static final long IDLE = Long.MIN_VALUE;
+    private static final long ABANDONED = Long.MIN_VALUE + 1;
+
+    private final long startedAt = System.nanoTime();
+    private volatile int workers;
+    private volatile long timeoutNanos;
+    private volatile long replayDeadline;
+    private final Logger log;
+    private final Clock clock;
+    private final Consumer<QueuedEvent> onDone;
+    private final ThreadPoolExecutor pool;
+    private final Thread watchdog;
+    private final ConcurrentHashMap<String, Lane> lanes = new ConcurrentHashMap<>();
+    /** Lanes whose replayed head event waits for a handler; a lane in here is owned by no worker. */
+    private final Set<Lane> waiting = ConcurrentHashMap.newKeySet();
+    private final Map<Long, Subscription> subscriptions = new HashMap<>();
+    private final Object abandonLock = new Object();
+    private final AtomicInteger stuck = new AtomicInteger();
+    private final Ring<EventFailure> failures = new Ring<>(100);
+    private volatile HandlerIndex index = HandlerIndex.EMPTY;
+    private volatile boolean stopped;
+    private volatile boolean replayWaitOver;
+
+    final LongAdder delivered = new LongAdder();
+    final LongAdder unhandled = new LongAdder();
+    final LongAdder failed = new LongAdder();
+    final LongAdder timedOut = new LongAdder();
+
+    Dispatcher(int workers, Duration handlerTimeout, Duration replayWait, Logger log, Clock clock,
+            Consumer<QueuedEvent> onDone) {
+        this.workers = workers;
+        this.timeoutNanos = handlerTimeout.toNanos();
+        this.replayDeadline = startedAt + replayWait.toNanos();
+        this.log = log;
+        this.clock = clock;
+        this.onDone = onDone;
+        AtomicInteger threads = new AtomicInteger();
+        ThreadFactory factory = r -> {
+            Thread t = new Thread(r, "grambot-events-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        // the queue is unbounded, so the pool only grows past its core size when the watchdog raises it
+        this.pool = new ThreadPoolExecutor(workers, workers + MAX_STUCK, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), factory);
+        this.watchdog = new Thread(this::watch, "grambot-events-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+    }
+
+    /** Applies new settings to the running dispatcher; the replay wait still counts from the start. */
+    void reconfigure(int workers, Duration handlerTimeout, Duration replayWait) {
+        this.timeoutNanos = handlerTimeout.toNanos();
+        this.replayDeadline = startedAt + replayWait.toNanos();
+        this.workers = workers;
+        synchronized (this) {
+            pool.setMaximumPoolSize(Math.max(pool.getMaximumPoolSize(), workers + MAX_STUCK));
+        }
+        resize();
+        LockSupport.unpark(watchdog); // a shorter timeout or replay wait counts from now on
+    }
+
+    /** The lane of an instance, created on first use. */
+    Lane lane(String instanceId) {
+        Lane lane = lanes.get(instanceId);
+        return lane != null ? lane : lanes.computeIfAbsent(instanceId, Lane::new);
+    }
+
+    synchronized void addHandler(Subscription subscription) {
+        subscriptions.put(subscription.serviceId(), subscription);
+        index = HandlerIndex.of(subscriptions.values());
+        wakeWaiting();
+    }
+
+    synchronized void removeHandler(long serviceId) {
+        if (subscriptions.remove(serviceId) != null) {
+            index = HandlerIndex.of(subscriptions.values());
+        }
+    }
+
+    int handlers() {
+        return index.size();
+    }
+
+    int stuckCalls() {
+        return stuck.get();
+    }
+
+    List<EventFailure> failures() {
+        return failures.snapshot();
+    }
+
+    /** Stops handing out events; waits a little for the calls in progress. Returns the events left undelivered. */
+    int stop(Duration grace) {
+        stopped = true;
+        watchdog.interrupt();
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        return lanes.values().stream().mapToInt(Lane::pending).sum();
+    }
+
+    private void wakeWaiting() {
+        for (Lane lane : waiting) {
+            if (waiting.remove(lane)) {
+                execute(lane);
+            }
+        }
+    }
+
+    private void execute(Lane lane) {
+        try {
+            pool.execute(lane);
+        } catch (RejectedExecutionException e) {
+            // stopping: the lane's events stay in the journal (or are dropped in memory mode)
+        }
+    }
+
+    private void watch() {
+        while (!stopped) {
+            LockSupport.parkNanos(this, Math.max(TimeUnit.MILLISECONDS.toNanos(5), Math.min(timeoutNanos / 4,
+                    TimeUnit.MILLISECONDS.toNanos(250))));
+            long now = System.nanoTime();
+            for (Lane lane : lanes.values()) {
+                long start = lane.call.get();
+                if (start != IDLE && start != ABANDONED && now - start > timeoutNanos) {
+                    abandon(lane, start);
+                }
+            }
+            if (!replayWaitOver && now - replayDeadline >= 0) {
+                replayWaitOver = true;
+                if (!waiting.isEmpty()) {
+                    log.warn("{} instances still have replayed events with no handler after the replay wait; these"
+                            + " events are dropped as unhandled", waiting.size());
+                    wakeWaiting();
+                }
+            }
+        }
+    }
+
+    private void abandon(Lane lane, long start) {
+        synchronized (abandonLock) {
+            if (!lane.call.compareAndSet(start, ABANDONED)) {
+                return; // returned meanwhile
+            }
+            // under the lock: the worker clears its interrupt under it too, so the interrupt cannot leak into the
+            // next task of that thread
+            lane.worker.interrupt();
+        }
+        // the worker wrote these before starting the call, and will not touch the lane again
+        PluginEvent event = lane.current.event();
+        Subscription subscription = lane.handlers[lane.next - 1];
+        timedOut.increment();
+        String message = "did not return within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms";
+        failures.add(new EventFailure(event, subscription.name(), message, true, clock.instant()));
+        int count = stuck.incrementAndGet();
+        log.warn("event handler {} {} on event {} ({}) of instance '{}'; it is left running and the instance's"
+                + " events go on without it ({} handler calls stuck)", subscription.name(), message, event.id(),
+                event.type(), event.instanceId(), count);
+        resize();
+        execute(lane);
+    }
+
+    private synchronized void resize() {
+        int size = workers + Math.min(stuck.get(), MAX_STUCK);
+        if (size != pool.getCorePoolSize() && !pool.isShutdown()) {
+            if (size > pool.getMaximumPoolSize()) {
+                pool.setMaximumPoolSize(size);
+            }
+            pool.setCorePoolSize(size); // smaller: the extra threads end when idle
+        }
+    }
+
+    private void failed(PluginEvent event, Subscription subscription, Throwable failure) {
+        failed.increment();
+        failures.add(new EventFailure(event, subscription.name(), failure.toString(), false, clock.instant()));
+        log.error("event handler {} failed on event {} ({}) of instance '{}': {}", subscription.name(), event.id(),
+                event.type(), event.instanceId(), failure.toString(), failure);
+    }
+
+    /** The events of one instance. Run by at most one worker at a time: whoever set {@code scheduled}. */
+    final class Lane implements Runnable {
+
+        final String instanceId;
+        private final ConcurrentLinkedQueue<QueuedEvent> queue = new ConcurrentLinkedQueue<>();
+        private final AtomicBoolean scheduled = new AtomicBoolean();
+        /** When the handler call in progress started ({@link System#nanoTime}), or IDLE / ABANDONED. */
+        final AtomicLong call = new AtomicLong(IDLE);
+        // owned by the worker running the lane; handed over through the pool, the waiting set or abandonment
+        private QueuedEvent current;
+        private Subscription[] handlers;
+        private int next;
+        private volatile Thread worker;
+
+        Lane(String instanceId) {
+            this.instanceId = instanceId;
+        }
+
+        void offer(QueuedEvent event) {
+            queue.offer(event);
+        }
+
+        /** Makes sure a worker will look at the lane; call after {@link #offer}. */
+        void schedule() {
+            if (!scheduled.get() && scheduled.compareAndSet(false, true)) {
+                execute(this);
+            }
+        }
+
+        int pending() {
+            return queue.size() + (current != null ? 1 : 0);
+        }
+
+        @Override
+        public void run() {
+            worker = Thread.currentThread();
+            for (int budget = BATCH; !stopped;) {
+                if (current == null) {
+                    QueuedEvent event = queue.poll();
+                    if (event == null) {
+                        scheduled.set(false);
+                        // an offer after the poll but before the reset found scheduled set: take it over
+                        if (queue.isEmpty() || !scheduled.compareAndSet(false, true)) {
+                            return;
+                        }
+                        continue;
+                    }
+                    current = event;
+                    handlers = null;
+                    next = 0;
+                }
+                if (handlers == null) {
+                    HandlerIndex snapshot = index;
+                    Subscription[] found = snapshot.lookup(current.event().type());
+                    if (found.length == 0 && current.replayed() && !replayWaitOver
+                            && System.nanoTime() - replayDeadline < 0) {
+                        // after a restart, the handlers' bundles may not have registered them yet
+                        waiting.add(this);
+                        if (index == snapshot || !waiting.remove(this)) {
+                            return; // from here on the lane belongs to whoever takes it out of the waiting set
+                        }
+                        continue;
+                    }
+                    handlers = found;
+                    if (found.length == 0) {
+                        unhandled.increment();
+                    }
+                }
+                while (next < handlers.length) {
+                    Subscription subscription = handlers[next++];
+                    long start = System.nanoTime();
+                    if (start == IDLE || start == ABANDONED) {
+                        start = ABANDONED + 1;
+                    }
+                    call.set(start);
+                    Throwable failure = null;
+                    try {
+                        subscription.handler().handle(current.event());
+                    } catch (Throwable t) {
+                        failure = t;
+                    }
+                    if (!call.compareAndSet(start, IDLE)) {
+                        returnedAfterTimeout();
+                        return;
+                    }
+                    if (failure != null) {
+                        if (stopped) {
+                            return; // most likely interrupted by the stop: the event stays for the next start
+                        }
+                        failed(current.event(), subscription, failure);
+                    }
+                    Thread.interrupted(); // a handler's interrupt must not reach the next one
+                }
+                if (handlers.length > 0) {
+                    delivered.increment();
+                }
+                QueuedEvent done = current;
+                current = null;
+                handlers = null;
+                onDone.accept(done);
+                if (--budget == 0) {
+                    execute(this); // still scheduled: continue after the lanes waiting for a worker
+                    return;
+                }
+            }
+        }
+
+        // this worker was abandoned by the watchdog and the lane has moved on: touch nothing of it
+        private void returnedAfterTimeout() {
+            synchronized (abandonLock) {
+                Thread.interrupted();
+            }
+            stuck.decrementAndGet();
+            resize();
+        }
+    }
+}
