@@ -15,9 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.osgi.framework.Bundle;
@@ -40,10 +38,10 @@ import io.grambot.api.runtime.EventQueueMonitor;
 
 /** Events emitted through an instance's context reach the handler services, in order, past broken handlers. */
 @ExtendWith(BundleContextExtension.class)
+@ExtendWith(EchoPlugin.class)
 @ExtendWith(ServiceExtension.class)
 class EventQueueTest {
 
-    private static Bundle echo;
 
     @InjectBundleContext
     BundleContext context;
@@ -54,19 +52,6 @@ class EventQueueTest {
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
     private final List<Configuration> configurations = new ArrayList<>();
     private final CountDownLatch releaseSlow = new CountDownLatch(1);
-
-    @BeforeAll
-    static void installEcho(@InjectBundleContext BundleContext context) throws Exception {
-        try (InputStream in = Files.newInputStream(Fixtures.echoJar(context))) {
-            echo = context.installBundle("itest:echo-events", in);
-        }
-        echo.start();
-    }
-
-    @AfterAll
-    static void uninstallEcho() throws Exception {
-        echo.uninstall();
-    }
 
     @AfterEach
     void cleanUp() throws Exception {

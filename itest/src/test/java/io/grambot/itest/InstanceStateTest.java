@@ -8,8 +8,6 @@ import java.nio.file.Path;
 import java.util.Hashtable;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.osgi.framework.Bundle;
@@ -33,9 +31,9 @@ import io.grambot.api.tool.ToolContext;
 /** Every instance configuration has a visible state, and one instance's trouble stays its own. */
 @ExtendWith(BundleContextExtension.class)
 @ExtendWith(ServiceExtension.class)
+@ExtendWith(EchoPlugin.class)
 class InstanceStateTest {
 
-    private static Bundle echo;
 
     @InjectBundleContext
     BundleContext context;
@@ -46,42 +44,29 @@ class InstanceStateTest {
     @InjectService
     PluginRuntime runtime;
 
-    @BeforeAll
-    static void installEcho(@InjectBundleContext BundleContext context) throws Exception {
-        try (InputStream in = Files.newInputStream(Fixtures.echoJar(context))) {
-            echo = context.installBundle("itest:state-echo", in);
-        }
-        echo.start();
-    }
-
-    @AfterAll
-    static void uninstallEcho() throws Exception {
-        echo.uninstall();
-    }
-
     @Test
     void anInstanceThatThrowsInActivationFailsWithTheReasonWhileItsNeighbourRuns() throws Exception {
-        Configuration bad = instance("faulty", "faulty-bad", Map.of("fail", true, "toolName", "bad"));
-        Configuration good = instance("faulty", "faulty-good", Map.of("toolName", "good"));
+        Configuration bad = Instances.create(configAdmin, "faulty", "faulty-bad", Map.of("fail", true, "toolName", "bad"));
+        Configuration good = Instances.create(configAdmin, "faulty", "faulty-good", Map.of("toolName", "good"));
 
-        InstanceStatus failed = awaitState("faulty-bad", InstanceState.FAILED);
+        InstanceStatus failed = Instances.awaitState(runtime, "faulty-bad", InstanceState.FAILED);
         assertThat(failed.reason()).contains("failed to activate").contains("refuses to start, as configured");
-        assertThat(awaitState("faulty-good", InstanceState.ACTIVE).bundle()).isNotEmpty();
-        assertThat(Eventually.service(context, Tool.class, filter("faulty-good")).execute(Map.of(), ToolContext.NONE)
+        assertThat(Instances.awaitState(runtime, "faulty-good", InstanceState.ACTIVE).bundle()).isNotEmpty();
+        assertThat(Eventually.service(context, Tool.class, Instances.filter("faulty-good")).execute(Map.of(), ToolContext.NONE)
                 .text()).isEqualTo("ok");
 
         bad.update(new Hashtable<>(Map.of("fail", false, "toolName", "mended")));
-        awaitState("faulty-bad", InstanceState.ACTIVE);
+        Instances.awaitState(runtime, "faulty-bad", InstanceState.ACTIVE);
         bad.delete();
         good.delete();
     }
 
     @Test
     void anInstanceOfAPluginNobodyDeclaresFailsNamingThePlugin() throws Exception {
-        Configuration orphan = instance("nowhere", "orphan",
+        Configuration orphan = Instances.create(configAdmin, "nowhere", "orphan",
                 Map.of(PluginConstants.PLUGIN_ID, "nowhere", "colour", "blue"));
 
-        InstanceStatus status = awaitState("orphan", InstanceState.FAILED);
+        InstanceStatus status = Instances.awaitState(runtime, "orphan", InstanceState.FAILED);
 
         assertThat(status.reason()).isEqualTo("plugin 'nowhere' is not installed: no bundle declares it");
         assertThat(status.pluginId()).isEqualTo("nowhere");
@@ -92,21 +77,21 @@ class InstanceStateTest {
 
     @Test
     void aDisabledInstanceIsListedAsDisabledAndKeepsItsDataAndSecrets() throws Exception {
-        Configuration configuration = instance("echo", "napper", Map.of("toolName", "napper"));
-        PluginContext napper = Eventually.service(context, PluginContext.class, filter("napper"));
+        Configuration configuration = Instances.create(configAdmin, "echo", "napper", Map.of("toolName", "napper"));
+        PluginContext napper = Eventually.service(context, PluginContext.class, Instances.filter("napper"));
         Path data = napper.dataDirectory();
         Files.writeString(data.resolve("memory.txt"), "kept");
         napper.secrets().put("token", Secret.of("napper-secret-value"));
-        awaitState("napper", InstanceState.ACTIVE);
+        Instances.awaitState(runtime, "napper", InstanceState.ACTIVE);
 
         configuration.update(new Hashtable<>(Map.of("toolName", "napper", "enabled", false)));
-        awaitState("napper", InstanceState.DISABLED);
-        Eventually.gone(context, PluginContext.class, filter("napper"));
+        Instances.awaitState(runtime, "napper", InstanceState.DISABLED);
+        Eventually.gone(context, PluginContext.class, Instances.filter("napper"));
         assertThat(data.resolve("memory.txt")).hasContent("kept");
         assertThat(runtime.instance("napper").orElseThrow().secretKeys()).containsExactly("token");
 
         configuration.update(new Hashtable<>(Map.of("toolName", "napper", "enabled", true)));
-        PluginContext again = Eventually.service(context, PluginContext.class, filter("napper"));
+        PluginContext again = Eventually.service(context, PluginContext.class, Instances.filter("napper"));
         assertThat(again.secrets().get("token")).contains(Secret.of("napper-secret-value"));
 
         configuration.delete();
@@ -117,9 +102,9 @@ class InstanceStateTest {
 
     @Test
     void aSecondInstanceWithAnIdInUseByAnotherPluginFailsAndTakesOverWhenTheFirstIsDeleted() throws Exception {
-        Configuration first = instance("echo", "twin", Map.of("toolName", "twin-echo"));
-        awaitState("twin", InstanceState.ACTIVE);
-        Configuration second = instance("faulty", "twin", Map.of("toolName", "twin-faulty"));
+        Configuration first = Instances.create(configAdmin, "echo", "twin", Map.of("toolName", "twin-echo"));
+        Instances.awaitState(runtime, "twin", InstanceState.ACTIVE);
+        Configuration second = Instances.create(configAdmin, "faulty", "twin", Map.of("toolName", "twin-faulty"));
 
         Eventually.until("the second 'twin' is refused", () -> runtime.instances().stream()
                 .anyMatch(s -> s.pid().equals(second.getPid()) && s.state() == InstanceState.FAILED));
@@ -136,21 +121,21 @@ class InstanceStateTest {
 
     @Test
     void editingDisablingAndDeletingOneInstanceLeavesItsNeighbourUntouched() throws Exception {
-        Configuration edited = instance("echo", "busy", Map.of("toolName", "busy-1"));
-        Configuration neighbour = instance("echo", "bystander", Map.of("toolName", "bystander"));
+        Configuration edited = Instances.create(configAdmin, "echo", "busy", Map.of("toolName", "busy-1"));
+        Configuration neighbour = Instances.create(configAdmin, "echo", "bystander", Map.of("toolName", "bystander"));
         // holding the neighbour's service keeps its (delayed) component object alive: a reload would replace it
         var bystander = new org.osgi.util.tracker.ServiceTracker<Tool, Tool>(context,
-                Eventually.filter(context, Tool.class, filter("bystander")), null);
+                Eventually.filter(context, Tool.class, Instances.filter("bystander")), null);
         bystander.open();
         Tool before = bystander.waitForService(Eventually.TIMEOUT.toMillis());
         int trackingCount = bystander.getTrackingCount();
-        Eventually.service(context, Tool.class, filter("busy"));
+        Eventually.service(context, Tool.class, Instances.filter("busy"));
 
         edited.update(new Hashtable<>(Map.of("toolName", "busy-2")));
-        var renamed = Eventually.filter(context, Tool.class, "(&" + filter("busy") + "(toolName=busy-2))");
+        var renamed = Eventually.filter(context, Tool.class, "(&" + Instances.filter("busy") + "(toolName=busy-2))");
         Eventually.until("the edited instance has its new tool name", () -> Eventually.count(context, renamed) == 1);
         edited.update(new Hashtable<>(Map.of("toolName", "busy-2", "enabled", false)));
-        Eventually.gone(context, Tool.class, filter("busy"));
+        Eventually.gone(context, Tool.class, Instances.filter("busy"));
         edited.delete();
         awaitGone("busy");
 
@@ -163,10 +148,10 @@ class InstanceStateTest {
 
     @Test
     void everyInstanceReadsTheEngineSettings() throws Exception {
-        Configuration one = instance("echo", "reader-one", Map.of("toolName", "reader-one"));
-        Configuration two = instance("faulty", "reader-two", Map.of("toolName", "reader-two"));
-        PluginContext first = Eventually.service(context, PluginContext.class, filter("reader-one"));
-        PluginContext second = Eventually.service(context, PluginContext.class, filter("reader-two"));
+        Configuration one = Instances.create(configAdmin, "echo", "reader-one", Map.of("toolName", "reader-one"));
+        Configuration two = Instances.create(configAdmin, "faulty", "reader-two", Map.of("toolName", "reader-two"));
+        PluginContext first = Eventually.service(context, PluginContext.class, Instances.filter("reader-one"));
+        PluginContext second = Eventually.service(context, PluginContext.class, Instances.filter("reader-two"));
         Configuration engine = configAdmin.getConfiguration("grambot.engine", "?");
 
         engine.update(new Hashtable<>(Map.of("defaultModel", "gpt-test", "maxRounds", 4)));
@@ -183,17 +168,17 @@ class InstanceStateTest {
 
     @Test
     void anInstanceWhoseToolNameIsTakenFailsSayingByWhomAndTakesOverWhenTheHolderLeaves() throws Exception {
-        Configuration holder = instance("echo", "name-holder", Map.of("toolName", "shared-name"));
-        awaitState("name-holder", InstanceState.ACTIVE);
-        Configuration late = instance("echo", "name-late", Map.of("toolName", "shared-name"));
+        Configuration holder = Instances.create(configAdmin, "echo", "name-holder", Map.of("toolName", "shared-name"));
+        Instances.awaitState(runtime, "name-holder", InstanceState.ACTIVE);
+        Configuration late = Instances.create(configAdmin, "echo", "name-late", Map.of("toolName", "shared-name"));
 
-        InstanceStatus refused = awaitState("name-late", InstanceState.FAILED);
+        InstanceStatus refused = Instances.awaitState(runtime, "name-late", InstanceState.FAILED);
         assertThat(refused.reason()).startsWith("tool name 'shared-name' of service")
                 .contains("(instance 'name-late') is already registered by service")
                 .endsWith("(instance 'name-holder')");
 
         holder.delete();
-        awaitState("name-late", InstanceState.ACTIVE);
+        Instances.awaitState(runtime, "name-late", InstanceState.ACTIVE);
         late.delete();
     }
 
@@ -205,23 +190,23 @@ class InstanceStateTest {
         }
         isolated.start();
         try {
-            Configuration one = instance("isolated.counter", "iso-one", Map.of());
-            Configuration two = instance("isolated.counter", "iso-two", Map.of());
-            Tool first = Eventually.service(context, Tool.class, filter("iso-one"));
-            Tool second = Eventually.service(context, Tool.class, filter("iso-two"));
+            Configuration one = Instances.create(configAdmin, "isolated.counter", "iso-one", Map.of());
+            Configuration two = Instances.create(configAdmin, "isolated.counter", "iso-two", Map.of());
+            Tool first = Eventually.service(context, Tool.class, Instances.filter("iso-one"));
+            Tool second = Eventually.service(context, Tool.class, Instances.filter("iso-two"));
 
             // each instance's class counted only its own activation
             assertThat(first.execute(Map.of(), ToolContext.NONE).text()).isEqualTo("1");
             assertThat(second.execute(Map.of(), ToolContext.NONE).text()).isEqualTo("1");
             assertThat(first.getClass()).isNotSameAs(second.getClass());
             assertThat(first.getClass().getName()).isEqualTo(second.getClass().getName());
-            assertThat(awaitState("iso-one", InstanceState.ACTIVE).bundle())
+            assertThat(Instances.awaitState(runtime, "iso-one", InstanceState.ACTIVE).bundle())
                     .isEqualTo("io.grambot.itest.fixture.isolated.instance.iso-one");
 
-            Configuration a = instance("echo", "plain-a", Map.of("toolName", "plain-a"));
-            Configuration b = instance("echo", "plain-b", Map.of("toolName", "plain-b"));
-            Tool plainA = Eventually.service(context, Tool.class, filter("plain-a"));
-            Tool plainB = Eventually.service(context, Tool.class, filter("plain-b"));
+            Configuration a = Instances.create(configAdmin, "echo", "plain-a", Map.of("toolName", "plain-a"));
+            Configuration b = Instances.create(configAdmin, "echo", "plain-b", Map.of("toolName", "plain-b"));
+            Tool plainA = Eventually.service(context, Tool.class, Instances.filter("plain-a"));
+            Tool plainB = Eventually.service(context, Tool.class, Instances.filter("plain-b"));
             assertThat(plainA).isNotSameAs(plainB);
             assertThat(plainA.getClass()).isSameAs(plainB.getClass());
 
@@ -238,23 +223,8 @@ class InstanceStateTest {
                 .getBundle("grambot:isolated:isolated-counter/iso-two") == null);
     }
 
-    private Configuration instance(String factoryPid, String name, Map<String, Object> properties) throws Exception {
-        Configuration configuration = configAdmin.getFactoryConfiguration(factoryPid, name, "?");
-        configuration.update(new Hashtable<>(properties));
-        return configuration;
-    }
-
-    private InstanceStatus awaitState(String instanceId, InstanceState state) throws InterruptedException {
-        Eventually.until("instance '" + instanceId + "' is " + state + " (now: " + runtime.instance(instanceId) + ")",
-                () -> runtime.instance(instanceId).map(s -> s.state() == state).orElse(false));
-        return runtime.instance(instanceId).orElseThrow();
-    }
-
     private void awaitGone(String instanceId) throws InterruptedException {
         Eventually.until("instance '" + instanceId + "' is forgotten", () -> runtime.instance(instanceId).isEmpty());
     }
 
-    private static String filter(String instanceId) {
-        return "(" + PluginConstants.INSTANCE_ID + "=" + instanceId + ")";
-    }
 }

@@ -8,8 +8,6 @@ import java.nio.file.Path;
 import java.util.Hashtable;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.osgi.test.junit5.context.BundleContextExtension;
@@ -33,30 +31,17 @@ import io.grambot.api.tool.ToolContext;
 
 /** A plugin instance is a factory configuration; its services carry its instance id. */
 @ExtendWith(BundleContextExtension.class)
+@ExtendWith(EchoPlugin.class)
 @ExtendWith(ServiceExtension.class)
 @ExtendWith(ConfigurationExtension.class)
 class PluginInstanceTest {
 
-    private static Bundle echo;
 
     @InjectBundleContext
     BundleContext context;
 
     @InjectService
     ConfigurationAdmin configAdmin;
-
-    @BeforeAll
-    static void installEcho(@InjectBundleContext BundleContext context) throws Exception {
-        try (InputStream in = Files.newInputStream(Fixtures.echoJar(context))) {
-            echo = context.installBundle("itest:echo", in);
-        }
-        echo.start();
-    }
-
-    @AfterAll
-    static void uninstallEcho() throws Exception {
-        echo.uninstall();
-    }
 
     @Test
     @WithFactoryConfiguration(factoryPid = "echo", name = "annotated", location = "?", properties = {
@@ -69,7 +54,7 @@ class PluginInstanceTest {
         assertThat(tool.execute(Map.of("text", "hi"), ToolContext.NONE).text()).isEqualTo("> hi");
         ServiceReference<Tool> ref = context.getServiceReferences(Tool.class, filter).iterator().next();
         assertThat(ref.getProperty(PluginConstants.PLUGIN_ID)).isEqualTo("echo");
-        assertThat(ref.getBundle()).isEqualTo(echo);
+        assertThat(ref.getBundle()).isEqualTo(EchoPlugin.bundle(context, PluginInstanceTest.class));
     }
 
     @Test

@@ -12,8 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.osgi.framework.Bundle;
@@ -36,9 +34,9 @@ import io.grambot.api.tool.Tool;
 /** Settings are validated against the plugin's declaration before it starts; secret settings leave ConfigAdmin. */
 @ExtendWith(BundleContextExtension.class)
 @ExtendWith(ServiceExtension.class)
+@ExtendWith(EchoPlugin.class)
 class SettingsAndSecretsTest {
 
-    private static Bundle echo;
 
     @InjectBundleContext
     BundleContext context;
@@ -49,40 +47,27 @@ class SettingsAndSecretsTest {
     @InjectService
     PluginRuntime runtime;
 
-    @BeforeAll
-    static void installEcho(@InjectBundleContext BundleContext context) throws Exception {
-        try (InputStream in = Files.newInputStream(Fixtures.echoJar(context))) {
-            echo = context.installBundle("itest:settings-echo", in);
-        }
-        echo.start();
-    }
-
-    @AfterAll
-    static void uninstallEcho() throws Exception {
-        echo.uninstall();
-    }
-
     @Test
     void invalidSettingsFailTheInstanceWithTheExactRuleWhileAValidNeighbourRuns() throws Exception {
-        Configuration bad = instance("echo", "badname", Map.of("toolName", "no spaces allowed"));
-        Configuration good = instance("echo", "goodname", Map.of("toolName", "fine_name"));
+        Configuration bad = Instances.create(configAdmin, "echo", "badname", Map.of("toolName", "no spaces allowed"));
+        Configuration good = Instances.create(configAdmin, "echo", "goodname", Map.of("toolName", "fine_name"));
 
-        InstanceStatus failed = awaitState("badname", InstanceState.FAILED);
+        InstanceStatus failed = Instances.awaitState(runtime, "badname", InstanceState.FAILED);
 
         assertThat(failed.reason()).isEqualTo("instance 'badname' of plugin 'echo': setting 'toolName' must match "
                 + "the pattern ^[A-Za-z0-9_-]+$ (was 'no spaces allowed')");
-        assertThat(context.getServiceReferences(PluginContext.class, filter("badname"))).isEmpty();
-        assertThat(Eventually.service(context, Tool.class, filter("goodname")).name()).isEqualTo("fine_name");
+        assertThat(context.getServiceReferences(PluginContext.class, Instances.filter("badname"))).isEmpty();
+        assertThat(Eventually.service(context, Tool.class, Instances.filter("goodname")).name()).isEqualTo("fine_name");
 
-        Configuration range = instance("faulty", "toomany", Map.of("retries", "11"));
-        assertThat(awaitState("toomany", InstanceState.FAILED).reason())
+        Configuration range = Instances.create(configAdmin, "faulty", "toomany", Map.of("retries", "11"));
+        assertThat(Instances.awaitState(runtime, "toomany", InstanceState.FAILED).reason())
                 .isEqualTo("instance 'toomany' of plugin 'faulty': setting 'retries' must be at most 10 (was 11)");
         range.update(new Hashtable<>(Map.of("retries", "abc")));
         Eventually.until("a wrong type is reported", () -> runtime.instance("toomany").orElseThrow().reason()
                 .equals("instance 'toomany' of plugin 'faulty': setting 'retries' must be an integer (was 'abc')"));
 
         bad.update(new Hashtable<>(Map.of("toolName", "mended")));
-        assertThat(Eventually.service(context, Tool.class, "(&" + filter("badname") + "(toolName=mended))").name())
+        assertThat(Eventually.service(context, Tool.class, "(&" + Instances.filter("badname") + "(toolName=mended))").name())
                 .isEqualTo("mended");
         bad.delete();
         good.delete();
@@ -93,10 +78,10 @@ class SettingsAndSecretsTest {
     void aSystemPropertyOverridesASettingUnderTheDocumentedName() throws Exception {
         System.setProperty("grambot.instance.overridden.toolName", "from_property");
         try {
-            Configuration configuration = instance("echo", "overridden", Map.of("toolName", "from_config"));
+            Configuration configuration = Instances.create(configAdmin, "echo", "overridden", Map.of("toolName", "from_config"));
 
-            assertThat(Eventually.service(context, Tool.class, filter("overridden")).name()).isEqualTo("from_property");
-            assertThat(Eventually.service(context, PluginContext.class, filter("overridden")).settings())
+            assertThat(Eventually.service(context, Tool.class, Instances.filter("overridden")).name()).isEqualTo("from_property");
+            assertThat(Eventually.service(context, PluginContext.class, Instances.filter("overridden")).settings())
                     .containsEntry("toolName", "from_property");
             configuration.delete();
         } finally {
@@ -109,18 +94,18 @@ class SettingsAndSecretsTest {
         String secret = "sk-live-7f3a9c2e51d04b8b";
         String second = "sk-live-second-0c11d9e2";
         try (LogCapture logs = new LogCapture(context)) {
-            Configuration keeper = instance("faulty", "keeper", Map.of("toolName", "keeper", "apiKey", secret));
-            Configuration other = instance("faulty", "other", Map.of("toolName", "other"));
+            Configuration keeper = Instances.create(configAdmin, "faulty", "keeper", Map.of("toolName", "keeper", "apiKey", secret));
+            Configuration other = Instances.create(configAdmin, "faulty", "other", Map.of("toolName", "other"));
 
             Eventually.until("the secret left the configuration",
                     () -> properties(keeper).get("apiKey") == null && properties(keeper).get("toolName") != null);
-            PluginContext keeperContext = Eventually.service(context, PluginContext.class, filter("keeper"));
-            PluginContext otherContext = Eventually.service(context, PluginContext.class, filter("other"));
+            PluginContext keeperContext = Eventually.service(context, PluginContext.class, Instances.filter("keeper"));
+            PluginContext otherContext = Eventually.service(context, PluginContext.class, Instances.filter("other"));
             assertThat(keeperContext.secrets().get("apiKey")).contains(Secret.of(secret));
             assertThat(otherContext.secrets().get("apiKey")).isEmpty();
             assertThat(keeperContext.settings()).doesNotContainKey("apiKey");
 
-            InstanceStatus status = awaitState("keeper", InstanceState.ACTIVE);
+            InstanceStatus status = Instances.awaitState(runtime, "keeper", InstanceState.ACTIVE);
             assertThat(status.settings()).containsEntry("apiKey", "********");
             assertThat(status.secretKeys()).containsExactly("apiKey");
 
@@ -130,7 +115,7 @@ class SettingsAndSecretsTest {
 
             // a new value replaces the stored one, and an invalid edit reports without the value
             keeper.update(new Hashtable<>(Map.of("toolName", "keeper", "apiKey", second, "retries", 99)));
-            InstanceStatus failed = awaitState("keeper", InstanceState.FAILED);
+            InstanceStatus failed = Instances.awaitState(runtime, "keeper", InstanceState.FAILED);
             assertThat(failed.reason()).contains("retries").doesNotContain(second).doesNotContain(secret);
             Eventually.until("the new secret is stored", () -> read(secrets).contains(second));
 
@@ -174,19 +159,4 @@ class SettingsAndSecretsTest {
         return properties == null ? new Hashtable<>() : properties;
     }
 
-    private Configuration instance(String factoryPid, String name, Map<String, Object> properties) throws Exception {
-        Configuration configuration = configAdmin.getFactoryConfiguration(factoryPid, name, "?");
-        configuration.update(new Hashtable<>(properties));
-        return configuration;
-    }
-
-    private InstanceStatus awaitState(String instanceId, InstanceState state) throws InterruptedException {
-        Eventually.until("instance '" + instanceId + "' is " + state,
-                () -> runtime.instance(instanceId).map(s -> s.state() == state).orElse(false));
-        return runtime.instance(instanceId).orElseThrow();
-    }
-
-    private static String filter(String instanceId) {
-        return "(" + PluginConstants.INSTANCE_ID + "=" + instanceId + ")";
-    }
 }
