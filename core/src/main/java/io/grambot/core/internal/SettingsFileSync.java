@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -176,6 +177,14 @@ public final class SettingsFileSync implements ConfigurationListener {
         return Optional.ofNullable(problem);
     }
 
+    /**
+     * Reconciles now, after any sync already running, for tools that need the file and ConfigAdmin in line before
+     * they go on (a "reload" action, tests). The future completes when this sync is done.
+     */
+    public Future<?> reconcile() {
+        return executor.submit(this::syncOnce);
+    }
+
     @Override
     public void configurationEvent(ConfigurationEvent event) {
         if (event.getType() != ConfigurationEvent.CM_LOCATION_CHANGED
@@ -198,6 +207,10 @@ public final class SettingsFileSync implements ConfigurationListener {
 
     private void runSync() {
         pending.set(false); // before reading anything, so a change made during this sync asks for another
+        syncOnce();
+    }
+
+    private void syncOnce() {
         if (closed) {
             return;
         }
