@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -92,7 +93,8 @@ class SettingsFileTest {
     }
 
     @BeforeEach
-    void removeTestInstancesLeftBehind() throws Exception {
+    @AfterEach
+    void removeTestInstances() throws Exception {
         for (Configuration configuration : configurations(PREFIX + "*")) {
             configuration.delete();
         }
@@ -278,8 +280,13 @@ class SettingsFileTest {
     @Test
     void editsInBothPlacesWhileTheSyncIsStoppedBothSurvive(@InjectService ServiceComponentRuntime scr)
             throws Exception {
-        edit(doc -> putEntry(doc, "sft-down", true, Map.of("toolName", "down", "a", "1", "b", "1")));
-        Eventually.until("sft-down is configured", () -> configuration("sft-down").isPresent());
+        edit(doc -> {
+            putEntry(doc, "sft-down", true, Map.of("toolName", "down", "a", "1", "b", "1"));
+            putEntry(doc, "sft-down-x", true, Map.of("toolName", "x"));
+            putEntry(doc, "sft-down-y", true, Map.of("toolName", "y"));
+        });
+        Eventually.until("sft-down is configured", () -> configuration("sft-down").isPresent()
+                && configuration("sft-down-x").isPresent() && configuration("sft-down-y").isPresent());
         Bundle core = Arrays.stream(context.getBundles()).filter(b -> "io.grambot.core".equals(b.getSymbolicName()))
                 .findFirst().orElseThrow();
         ComponentDescriptionDTO description = scr.getComponentDescriptionDTO(core, SYNC);
@@ -291,9 +298,14 @@ class SettingsFileTest {
             configuration.update(properties);
             configAdmin.getFactoryConfiguration("echo", "sft-down-admin", "?")
                     .update(new Hashtable<>(Map.of("toolName", "admin")));
+            Configuration x = configuration("sft-down-x").orElseThrow(); // modified here, deleted in the file
+            x.update(new Hashtable<>(Map.of("toolName", "x2")));
+            configuration("sft-down-y").orElseThrow().delete(); // deleted here, modified in the file
             edit(doc -> {
                 putEntry(doc, "sft-down", true, Map.of("toolName", "down", "a", "1", "b", "file"));
                 putEntry(doc, "sft-down-file", true, Map.of("toolName", "file"));
+                putEntry(doc, "sft-down-y", true, Map.of("toolName", "y2"));
+                removeEntry(doc, "sft-down-x");
             });
         } finally {
             scr.enableComponent(description).getValue();
@@ -306,6 +318,12 @@ class SettingsFileTest {
         assertThat(merged.get("a")).isEqualTo("config");
         assertThat(merged.get("b")).isEqualTo("file");
         assertThat(configuration("sft-down-file")).isPresent();
+        Eventually.until("the modified instances are kept although the other side deleted them", () ->
+                entry("sft-down-x").map(e -> "x2".equals(e.at("/settings/toolName").asText())).orElse(false)
+                        && configuration("sft-down-y").map(c -> "y2".equals(c.getProperties().get("toolName")))
+                                .orElse(false));
+        assertThat(configuration("sft-down-x").orElseThrow().getProperties().get("toolName")).isEqualTo("x2");
+        assertThat(entry("sft-down-y").orElseThrow().at("/settings/toolName").asText()).isEqualTo("y2");
     }
 
     @Test
@@ -343,6 +361,8 @@ class SettingsFileTest {
 
         long start = System.nanoTime();
         write(doc);
+        Eventually.until(count + " configurations exist", bound, () -> configurations(PREFIX + "k*").size() == count);
+        long configured = System.nanoTime();
         Eventually.until(count + " contexts are registered", bound, () -> Eventually.count(context, contexts) == count);
         long contextsUp = System.nanoTime();
         Eventually.until(count + " tools are registered", bound, () -> Eventually.count(context, tools) == count);
@@ -355,10 +375,10 @@ class SettingsFileTest {
         Eventually.until("no configuration is left", bound, () -> configurations(PREFIX + "k*").isEmpty());
         long configurationsDown = System.nanoTime();
 
-        System.out.printf("settings.json with %d new instances -> all PluginContext services %d ms, all Tool services"
-                + " %d ms; entries removed -> no PluginContext %d ms, no configuration %d ms%n", count,
-                millis(start, contextsUp), millis(start, toolsUp), millis(removing, contextsDown),
-                millis(removing, configurationsDown));
+        System.out.printf("settings.json with %d new instances -> all configurations %d ms, all PluginContext "
+                + "services %d ms, all Tool services %d ms; entries removed -> no PluginContext %d ms, no "
+                + "configuration %d ms%n", count, millis(start, configured), millis(start, contextsUp),
+                millis(start, toolsUp), millis(removing, contextsDown), millis(removing, configurationsDown));
         assertThat(Eventually.count(context, tools)).isZero();
     }
 

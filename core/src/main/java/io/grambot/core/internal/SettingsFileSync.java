@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -59,8 +60,10 @@ import io.grambot.api.PluginConstants;
  *
  * <p>All reconciliation runs on one thread. Configuration events, plugin bundles coming and going, and changes to
  * the file (seen by a {@link WatchService} on the data directory, with a slow poll as a fallback) only ask for a
- * sync; requests that arrive while one is pending are absorbed by it, so a burst of a thousand configuration events
- * costs a few syncs. The state both sides last agreed on is kept in {@code state/settings.base.json}, so edits made
+ * sync, which runs once things have been quiet for a moment (or after a bounded delay); requests that arrive while
+ * one is pending are absorbed by it, so a burst of a thousand configuration events costs a few syncs, and the events
+ * of our own writes cost none. A sync writes only what differs: a file that already says the same is not rewritten.
+ * The state both sides last agreed on is kept in {@code state/settings.base.json}, so edits made
  * while Grambot was down merge the same way at start.
  *
  * <p>A file that does not parse, or breaks a rule of the format, changes nothing and is not overwritten until it is
@@ -84,9 +87,13 @@ public final class SettingsFileSync implements ConfigurationListener {
                 + "the poll off.")
         long fallbackPollMillis() default 2_000;
 
-        @AttributeDefinition(name = "Settle delay (ms)", min = "0", description = "How long a sync waits after "
-                + "the first change that asks for it, so that a burst of changes is taken in one go.")
+        @AttributeDefinition(name = "Settle delay (ms)", min = "0", description = "How long things must stay "
+                + "quiet before a sync runs, so that a burst of changes is taken in one go.")
         long settleMillis() default 50;
+
+        @AttributeDefinition(name = "Longest delay (ms)", min = "0", description = "How long a sync waits at most "
+                + "while changes keep coming.")
+        long maxDelayMillis() default 500;
     }
 
     private final ConfigurationAdmin configAdmin;
@@ -94,15 +101,20 @@ public final class SettingsFileSync implements ConfigurationListener {
     private final Path settingsFile;
     private final Path baseFile;
     private final long pollMillis;
-    private final long settleMillis;
+    private final long settleNanos;
+    private final long maxDelayNanos;
     private final BundleTracker<Bundle> pluginBundles;
     private final ScheduledThreadPoolExecutor executor;
     private final WatchService watchService;
     private final Thread watcher;
     private final AtomicBoolean pending = new AtomicBoolean();
+    private final Map<String, OwnWrite> ownWrites = new ConcurrentHashMap<>();
+    private volatile long firstRequest;
+    private volatile long lastRequest;
     private volatile boolean closed;
     private volatile boolean retry;
     private volatile String problem;
+    private volatile FileState ownFileState;
 
     // touched only on the executor's thread
     private SettingsDocument base;
@@ -117,7 +129,8 @@ public final class SettingsFileSync implements ConfigurationListener {
         this.settingsFile = layout.settingsFile();
         this.baseFile = layout.stateDirectory().resolve(BASE_FILE);
         this.pollMillis = config.fallbackPollMillis();
-        this.settleMillis = config.settleMillis();
+        this.settleNanos = TimeUnit.MILLISECONDS.toNanos(config.settleMillis());
+        this.maxDelayNanos = TimeUnit.MILLISECONDS.toNanos(config.maxDelayMillis());
         this.base = loadBase();
         this.executor = new ScheduledThreadPoolExecutor(1, task -> {
             Thread thread = new Thread(task, "grambot-settings-sync");
@@ -187,27 +200,96 @@ public final class SettingsFileSync implements ConfigurationListener {
 
     @Override
     public void configurationEvent(ConfigurationEvent event) {
-        if (event.getType() != ConfigurationEvent.CM_LOCATION_CHANGED
-                && (event.getFactoryPid() != null || ENGINE_PID.equals(event.getPid()))) {
+        if (event.getType() == ConfigurationEvent.CM_LOCATION_CHANGED
+                || (event.getFactoryPid() == null && !ENGINE_PID.equals(event.getPid()))) {
+            return;
+        }
+        OwnWrite own = ownWrites.remove(event.getPid());
+        if (own == null || !own.explains(event)) {
             requestSync();
         }
     }
 
-    /** Asks for a sync; a request made while one is already waiting to run is part of that one. */
+    /**
+     * Asks for a sync. It runs once requests have stopped for the settle delay, or at the latest the longest delay
+     * after the first; requests made meanwhile are part of it.
+     */
     void requestSync() {
-        if (closed || !pending.compareAndSet(false, true)) {
+        if (closed) {
             return;
         }
+        long now = System.nanoTime();
+        lastRequest = now;
+        if (pending.compareAndSet(false, true)) {
+            firstRequest = now;
+            schedule(settleNanos);
+        }
+    }
+
+    private void schedule(long delayNanos) {
         try {
-            executor.schedule(this::runSync, settleMillis, TimeUnit.MILLISECONDS);
+            executor.schedule(this::runSync, delayNanos, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             pending.set(false); // deactivated meanwhile
         }
     }
 
     private void runSync() {
+        long now = System.nanoTime();
+        long quiet = now - lastRequest;
+        long waited = now - firstRequest;
+        if (quiet < settleNanos && waited < maxDelayNanos) {
+            schedule(Math.min(settleNanos - quiet, maxDelayNanos - waited));
+            return;
+        }
         pending.set(false); // before reading anything, so a change made during this sync asks for another
         syncOnce();
+    }
+
+    /**
+     * A write of ours to a configuration, so that its event does not ask for a sync (that sync would find nothing
+     * to do). The change count tells our update from one made just after it elsewhere.
+     */
+    private record OwnWrite(Configuration configuration, long changeCount, boolean deleted) {
+        boolean explains(ConfigurationEvent event) {
+            if (deleted) {
+                return event.getType() == ConfigurationEvent.CM_DELETED;
+            }
+            try {
+                return event.getType() == ConfigurationEvent.CM_UPDATED
+                        && configuration.getChangeCount() == changeCount;
+            } catch (IllegalStateException deletedSince) {
+                return false;
+            }
+        }
+    }
+
+    /** Updates a configuration, noting the write as ours. */
+    private void update(Configuration configuration, Dictionary<String, Object> properties) throws IOException {
+        String pid = configuration.getPid();
+        long before = configuration.getChangeCount();
+        ownWrites.put(pid, new OwnWrite(configuration, before + 1, false)); // its event may come before update returns
+        try {
+            configuration.update(properties);
+        } catch (IOException | RuntimeException e) {
+            ownWrites.remove(pid);
+            throw e;
+        }
+        if (configuration.getChangeCount() != before + 1) {
+            ownWrites.remove(pid); // written elsewhere too: let the events ask for a sync
+        }
+    }
+
+    /** Deletes a configuration, noting the write as ours. */
+    private void delete(Configuration configuration) throws IOException {
+        String pid = configuration.getPid();
+        ownWrites.put(pid, new OwnWrite(configuration, -1, true));
+        try {
+            configuration.delete();
+        } catch (IOException | RuntimeException e) {
+            ownWrites.remove(pid);
+            throw e;
+        }
     }
 
     private void syncOnce() {
@@ -258,6 +340,7 @@ public final class SettingsFileSync implements ConfigurationListener {
                 requestSync();
             } else {
                 AtomicFiles.write(settingsFile, SettingsJson.write(merged), true);
+                ownFileState = FileState.of(settingsFile);
                 changes.fileWritten = true;
             }
         }
@@ -468,7 +551,7 @@ public final class SettingsFileSync implements ConfigurationListener {
             return false;
         }
         try {
-            handle.configuration().delete();
+            delete(handle.configuration());
             return true;
         } catch (IOException | IllegalStateException e) {
             changes.unsettled.add(id);
@@ -497,7 +580,7 @@ public final class SettingsFileSync implements ConfigurationListener {
         }
         putSettings(next, wanted.settings(), current);
         try {
-            handle.configuration().update(next);
+            update(handle.configuration(), next);
             return true;
         } catch (IOException | RuntimeException e) {
             changes.unsettled.add(id);
@@ -519,7 +602,7 @@ public final class SettingsFileSync implements ConfigurationListener {
             properties.put(PluginConstants.PLUGIN_ID, wanted.pluginId());
             properties.put(PluginConstants.ENABLED, wanted.enabled());
             putSettings(properties, wanted.settings(), null);
-            configuration.update(properties);
+            update(configuration, properties);
             return true;
         } catch (IOException | RuntimeException e) {
             changes.unsettled.add(id);
@@ -554,7 +637,7 @@ public final class SettingsFileSync implements ConfigurationListener {
             }
             Hashtable<String, Object> next = current == null ? new Hashtable<>() : kept(current, true);
             putSettings(next, wanted, current);
-            configuration.update(next);
+            update(configuration, next);
             if (handle == null) {
                 changes.created++;
             } else {
@@ -680,10 +763,11 @@ public final class SettingsFileSync implements ConfigurationListener {
                     signalled.reset();
                 }
                 FileState now = FileState.of(settingsFile);
-                if (touched || !now.equals(last) || retry) {
-                    last = now;
+                boolean ours = now.equals(ownFileState); // our own write: nothing to reconcile
+                if ((touched || !now.equals(last)) && !ours || retry) {
                     requestSync();
                 }
+                last = now;
             } catch (ClosedWatchServiceException | InterruptedException e) {
                 return;
             }
