@@ -72,6 +72,7 @@ class SettingsFileTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Bundle echo;
+    private static LogListener coreLog;
 
     @InjectBundleContext
     BundleContext context;
@@ -80,15 +81,25 @@ class SettingsFileTest {
     ConfigurationAdmin configAdmin;
 
     @BeforeAll
-    static void installEcho(@InjectBundleContext BundleContext context) throws Exception {
+    static void installEcho(@InjectBundleContext BundleContext context,
+            @InjectService LogReaderService logReader) throws Exception {
         try (InputStream in = Files.newInputStream(Fixtures.echoJar(context))) {
             echo = context.installBundle("itest:echo-settings", in);
         }
         echo.start();
+        // the core's warnings and errors go to the test report, to tell what happened when a test fails
+        coreLog = entry -> {
+            if ("io.grambot.core".equals(entry.getBundle().getSymbolicName())) {
+                System.out.println("core " + entry.getLogLevel() + ": " + entry.getMessage()
+                        + (entry.getException() == null ? "" : " " + entry.getException()));
+            }
+        };
+        logReader.addLogListener(coreLog);
     }
 
     @AfterAll
-    static void uninstallEcho() throws Exception {
+    static void uninstallEcho(@InjectService LogReaderService logReader) throws Exception {
+        logReader.removeLogListener(coreLog);
         echo.uninstall();
     }
 
@@ -143,7 +154,7 @@ class SettingsFileTest {
 
     @Test
     void configurationsCreatedChangedAndDeletedThroughConfigAdminAreWrittenToTheFile() throws Exception {
-        Configuration configuration = configAdmin.getFactoryConfiguration("echo", "sft-admin", "?");
+        Configuration configuration = factoryConfiguration("sft-admin");
         try {
             configuration.update(new Hashtable<>(Map.of("toolName", "admin", "count", 7,
                     "tags", new String[] { "a", "b" })));
@@ -296,7 +307,7 @@ class SettingsFileTest {
             Dictionary<String, Object> properties = configuration.getProperties();
             properties.put("a", "config");
             configuration.update(properties);
-            configAdmin.getFactoryConfiguration("echo", "sft-down-admin", "?")
+            factoryConfiguration("sft-down-admin")
                     .update(new Hashtable<>(Map.of("toolName", "admin")));
             Configuration x = configuration("sft-down-x").orElseThrow(); // modified here, deleted in the file
             x.update(new Hashtable<>(Map.of("toolName", "x2")));
@@ -375,11 +386,54 @@ class SettingsFileTest {
         Eventually.until("no configuration is left", bound, () -> configurations(PREFIX + "k*").isEmpty());
         long configurationsDown = System.nanoTime();
 
+        assertThat(Eventually.count(context, tools)).isZero();
+
+        // the other way: a burst of configurations made through ConfigAdmin
+        long creating = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            factoryConfiguration(String.format("%sc%04d", PREFIX, i))
+                    .update(new Hashtable<>(Map.of("toolName", "c" + i)));
+        }
+        long created = System.nanoTime();
+        try {
+            Eventually.until("the file holds " + count + " entries", bound, () -> countEntries(PREFIX + "c") == count);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; the file holds " + countEntries(PREFIX + "c") + ", ConfigAdmin "
+                    + configurations(PREFIX + "c*").size() + ", problem " + problem(), e);
+        }
+        long inFile = System.nanoTime();
+        for (Configuration configuration : configurations(PREFIX + "c*")) {
+            configuration.delete();
+        }
+        long deleted = System.nanoTime();
+        try {
+            Eventually.until("the file holds none of them", bound, () -> countEntries(PREFIX + "c") == 0);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; the file holds " + countEntries(PREFIX + "c") + ", ConfigAdmin "
+                    + configurations(PREFIX + "c*").size() + ", problem " + problem(), e);
+        }
+        long outOfFile = System.nanoTime();
+
         System.out.printf("settings.json with %d new instances -> all configurations %d ms, all PluginContext "
                 + "services %d ms, all Tool services %d ms; entries removed -> no PluginContext %d ms, no "
                 + "configuration %d ms%n", count, millis(start, configured), millis(start, contextsUp),
                 millis(start, toolsUp), millis(removing, contextsDown), millis(removing, configurationsDown));
-        assertThat(Eventually.count(context, tools)).isZero();
+        System.out.printf("%d configurations created through ConfigAdmin in %d ms -> all in settings.json %d ms after "
+                + "the first; deleted in %d ms -> none in settings.json %d ms after the first deletion%n", count,
+                millis(creating, created), millis(creating, inFile), millis(created, deleted),
+                millis(created, outOfFile));
+    }
+
+    private int countEntries(String idPrefix) {
+        ObjectNode doc = tryRead();
+        if (doc == null) {
+            return -1;
+        }
+        int found = 0;
+        for (JsonNode entry : plugins(doc)) {
+            found += entry.path("instanceId").asText().startsWith(idPrefix) ? 1 : 0;
+        }
+        return found;
     }
 
     // ---- the file
@@ -484,6 +538,21 @@ class SettingsFileTest {
         }
     }
 
+    /**
+     * A new echo instance configuration. FileInstall 3.7.4 (FELIX-6812) may have left an empty singleton with the
+     * same PID when an earlier run deleted the configuration while its update event was queued; ConfigAdmin would
+     * hand that out instead of a factory configuration, so it is deleted first (as the settings sync does).
+     */
+    private Configuration factoryConfiguration(String instanceId) throws IOException {
+        Configuration configuration = configAdmin.getFactoryConfiguration("echo", instanceId, "?");
+        if (configuration.getFactoryPid() == null && configuration.getProperties() == null) {
+            configuration.delete();
+            configuration = configAdmin.getFactoryConfiguration("echo", instanceId, "?");
+        }
+        assertThat(configuration.getFactoryPid()).as(configuration.getPid()).isEqualTo("echo");
+        return configuration;
+    }
+
     private Optional<Configuration> configuration(String instanceId) {
         return configurations(instanceId).stream().findFirst();
     }
@@ -552,3 +621,4 @@ class SettingsFileTest {
         return TimeUnit.NANOSECONDS.toMillis(to - from);
     }
 }
+

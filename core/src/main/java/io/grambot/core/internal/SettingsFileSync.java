@@ -77,6 +77,8 @@ public final class SettingsFileSync implements ConfigurationListener {
     static final String PID = "grambot.settings";
     static final String ENGINE_PID = PluginInstanceManager.ENGINE_PID;
     static final String BASE_FILE = "settings.base.json";
+    // stands for the engine settings among unsettled instance ids; not a valid instance id, so no clash
+    private static final String ENGINE_UNSETTLED = "(engine)";
 
     @ObjectClassDefinition(name = "Grambot settings file",
             description = "Keeps settings.json in the data directory and the instance configurations in line.")
@@ -119,6 +121,7 @@ public final class SettingsFileSync implements ConfigurationListener {
     // touched only on the executor's thread
     private SettingsDocument base;
     private Set<String> reportedWarnings = Set.of();
+    private String lastFailure;
 
     @Activate
     public SettingsFileSync(BundleContext context, Config config, @Reference ConfigurationAdmin configAdmin,
@@ -138,6 +141,7 @@ public final class SettingsFileSync implements ConfigurationListener {
             return thread;
         });
         executor.setRemoveOnCancelPolicy(true);
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         Files.createDirectories(settingsFile.getParent());
         this.watchService = settingsFile.getFileSystem().newWatchService();
         this.watcher = new Thread(this::watch, "grambot-settings-watch");
@@ -301,7 +305,11 @@ public final class SettingsFileSync implements ConfigurationListener {
             sync();
         } catch (IOException | RuntimeException e) {
             retry = true; // the fallback poll tries again
-            log.error("reconciling {} with ConfigAdmin failed: {}", settingsFile, describe(e));
+            String failure = describe(e);
+            if (!failure.equals(lastFailure)) {
+                log.error("reconciling {} with ConfigAdmin failed: {}", settingsFile, failure);
+            }
+            lastFailure = failure;
         }
     }
 
@@ -350,12 +358,21 @@ public final class SettingsFileSync implements ConfigurationListener {
         }
         base = nextBase;
 
+        // report each warning and error once while it lasts; a failed write is retried by the fallback poll
         for (String warning : warnings) {
             if (!reportedWarnings.contains(warning)) {
                 log.warn("{}", warning);
             }
         }
+        for (String error : changes.errors) {
+            if (!reportedWarnings.contains(error)) {
+                log.error("{}", error);
+            }
+        }
+        warnings.addAll(changes.errors);
         reportedWarnings = warnings;
+        retry = !changes.errors.isEmpty();
+        lastFailure = null;
         if (changes.any()) {
             log.info("reconciled {}: {} configuration(s) created, {} updated, {} deleted{}", settingsFile,
                     changes.created, changes.updated, changes.deleted, changes.fileWritten ? "; file rewritten" : "");
@@ -375,7 +392,7 @@ public final class SettingsFileSync implements ConfigurationListener {
                 plugins.remove(id);
             }
         }
-        return new SettingsDocument(plugins, unsettled.contains(ENGINE_PID) ? base.engine() : merged.engine());
+        return new SettingsDocument(plugins, unsettled.contains(ENGINE_UNSETTLED) ? base.engine() : merged.engine());
     }
 
     // ---- ConfigAdmin -> document
@@ -502,6 +519,7 @@ public final class SettingsFileSync implements ConfigurationListener {
 
     private static final class Changes {
         final Set<String> unsettled = new HashSet<>();
+        final Set<String> errors = new LinkedHashSet<>();
         int created;
         int updated;
         int deleted;
@@ -555,7 +573,7 @@ public final class SettingsFileSync implements ConfigurationListener {
             return true;
         } catch (IOException | IllegalStateException e) {
             changes.unsettled.add(id);
-            log.error("could not delete the configuration of instance '{}': {}", id, describe(e));
+            changes.errors.add("could not delete the configuration of instance '" + id + "': " + describe(e));
             return false;
         }
     }
@@ -584,16 +602,29 @@ public final class SettingsFileSync implements ConfigurationListener {
             return true;
         } catch (IOException | RuntimeException e) {
             changes.unsettled.add(id);
-            log.error("could not update the configuration of instance '{}': {}", id, describe(e));
+            changes.errors.add("could not update the configuration of instance '" + id + "': " + describe(e));
             return false;
         }
     }
 
     private boolean create(SettingsDocument.Instance wanted, Changes changes) {
         String id = wanted.instanceId();
+        String factoryPid = PluginConstants.factoryPid(wanted.pluginId());
         try {
-            Configuration configuration = configAdmin
-                    .getFactoryConfiguration(PluginConstants.factoryPid(wanted.pluginId()), id, "?");
+            Configuration configuration = configAdmin.getFactoryConfiguration(factoryPid, id, "?");
+            if (!factoryPid.equals(configuration.getFactoryPid()) && configuration.getProperties() == null) {
+                // FileInstall 3.7.4 (FELIX-6812) answers the update event of a configuration deleted meanwhile by
+                // creating an empty singleton with its PID, and ConfigAdmin hands that out for the PID from then
+                // on: delete the leftover so that the instance becomes a factory configuration again
+                delete(configuration);
+                configuration = configAdmin.getFactoryConfiguration(factoryPid, id, "?");
+            }
+            if (!factoryPid.equals(configuration.getFactoryPid())) {
+                changes.errors.add("could not create the configuration of instance '" + id + "': the configuration "
+                        + configuration.getPid() + " exists and is not a factory configuration of " + factoryPid);
+                changes.unsettled.add(id);
+                return false;
+            }
             if (configuration.getProperties() != null) {
                 changes.unsettled.add(id); // created elsewhere while we merged; its event brings it in
                 return false;
@@ -606,7 +637,7 @@ public final class SettingsFileSync implements ConfigurationListener {
             return true;
         } catch (IOException | RuntimeException e) {
             changes.unsettled.add(id);
-            log.error("could not create the configuration of instance '{}': {}", id, describe(e));
+            changes.errors.add("could not create the configuration of instance '" + id + "': " + describe(e));
             return false;
         }
     }
@@ -623,12 +654,12 @@ public final class SettingsFileSync implements ConfigurationListener {
                 configuration = configAdmin.getConfiguration(ENGINE_PID, "?");
                 current = configuration.getProperties();
                 if (current != null) {
-                    changes.unsettled.add(ENGINE_PID); // created elsewhere while we merged
+                    changes.unsettled.add(ENGINE_UNSETTLED); // created elsewhere while we merged
                     return;
                 }
             } else {
                 if (handle.changedSince()) {
-                    changes.unsettled.add(ENGINE_PID);
+                    changes.unsettled.add(ENGINE_UNSETTLED);
                     requestSync();
                     return;
                 }
@@ -644,8 +675,8 @@ public final class SettingsFileSync implements ConfigurationListener {
                 changes.updated++;
             }
         } catch (IOException | RuntimeException e) {
-            changes.unsettled.add(ENGINE_PID);
-            log.error("could not update the engine configuration {}: {}", ENGINE_PID, describe(e));
+            changes.unsettled.add(ENGINE_UNSETTLED);
+            changes.errors.add("could not update the engine configuration " + ENGINE_PID + ": " + describe(e));
         }
     }
 
