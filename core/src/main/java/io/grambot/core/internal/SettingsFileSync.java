@@ -397,8 +397,8 @@ public final class SettingsFileSync implements ConfigurationListener {
 
     // ---- ConfigAdmin -> document
 
-    /** A plugin instance's configuration as it was read, to detect a change made while we merge. */
-    private record Handle(Configuration configuration, long changeCount) {
+    /** A configuration as it was read, to detect a change made while we merge. */
+    private record Handle(Configuration configuration, String pid, String factoryPid, long changeCount) {
         boolean changedSince() {
             try {
                 return configuration.getChangeCount() != changeCount;
@@ -423,25 +423,37 @@ public final class SettingsFileSync implements ConfigurationListener {
         }
         Map<String, Configuration> byPid = new TreeMap<>();
         for (Configuration configuration : all == null ? new Configuration[0] : all) {
-            byPid.put(configuration.getPid(), configuration);
+            try {
+                byPid.put(configuration.getPid(), configuration);
+            } catch (IllegalStateException deleted) {
+                // deleted while listed: gone, as it will be in the next list
+            }
         }
         Map<String, SettingsDocument.Instance> plugins = new LinkedHashMap<>();
         Map<String, Handle> handles = new HashMap<>();
         Map<String, Object> engine = Map.of();
         Handle engineHandle = null;
-        for (Configuration configuration : byPid.values()) {
-            long changeCount = configuration.getChangeCount();
-            Dictionary<String, Object> properties = configuration.getProperties();
+        for (Map.Entry<String, Configuration> listed : byPid.entrySet()) {
+            String pid = listed.getKey();
+            Configuration configuration = listed.getValue();
+            long changeCount;
+            Dictionary<String, Object> properties;
+            String factoryPid;
+            try {
+                changeCount = configuration.getChangeCount();
+                properties = configuration.getProperties();
+                factoryPid = configuration.getFactoryPid();
+            } catch (IllegalStateException deleted) {
+                continue; // deleted while listed: as if it had not been listed
+            }
             if (properties == null) {
                 continue;
             }
-            String pid = configuration.getPid();
             if (ENGINE_PID.equals(pid)) {
                 engine = settings(properties, "the engine configuration " + ENGINE_PID, warnings);
-                engineHandle = new Handle(configuration, changeCount);
+                engineHandle = new Handle(configuration, pid, null, changeCount);
                 continue;
             }
-            String factoryPid = configuration.getFactoryPid();
             String instanceId = InstanceIds.of(pid, factoryPid);
             String pluginId = pluginId(factoryPid, properties, instanceId, pluginIds, edited);
             if (pluginId == null) {
@@ -457,12 +469,12 @@ public final class SettingsFileSync implements ConfigurationListener {
             if (plugins.containsKey(instanceId)) {
                 warnings.add("configuration " + pid + " is left out of " + settingsFile.getFileName()
                         + ": instance id '" + instanceId + "' is already used by "
-                        + handles.get(instanceId).configuration().getPid());
+                        + handles.get(instanceId).pid());
                 continue;
             }
             plugins.put(instanceId, new SettingsDocument.Instance(instanceId, pluginId, enabled(properties),
                     settings(properties, "instance '" + instanceId + "'", warnings)));
-            handles.put(instanceId, new Handle(configuration, changeCount));
+            handles.put(instanceId, new Handle(configuration, pid, factoryPid, changeCount));
         }
         return new ConfigView(new SettingsDocument(plugins, engine), handles, engineHandle);
     }
@@ -534,10 +546,9 @@ public final class SettingsFileSync implements ConfigurationListener {
         Set<String> blocked = new HashSet<>();
         for (Map.Entry<String, Handle> entry : view.handles().entrySet()) {
             String id = entry.getKey();
-            Configuration configuration = entry.getValue().configuration();
             SettingsDocument.Instance wanted = merged.plugins().get(id);
             if (wanted == null
-                    || !PluginConstants.factoryPid(wanted.pluginId()).equals(configuration.getFactoryPid())) {
+                    || !PluginConstants.factoryPid(wanted.pluginId()).equals(entry.getValue().factoryPid())) {
                 if (delete(id, entry.getValue(), changes)) {
                     changes.deleted++;
                 } else {
@@ -551,7 +562,7 @@ public final class SettingsFileSync implements ConfigurationListener {
             if (blocked.contains(id)) {
                 changes.unsettled.add(id);
             } else if (handle != null && PluginConstants.factoryPid(wanted.pluginId())
-                    .equals(handle.configuration().getFactoryPid())) {
+                    .equals(handle.factoryPid())) {
                 SettingsDocument.Instance current = view.document().plugins().get(id);
                 if (!wanted.same(current) && update(id, handle, current, wanted, changes)) {
                     changes.updated++;
