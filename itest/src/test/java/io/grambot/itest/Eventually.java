@@ -17,10 +17,15 @@ final class Eventually {
     private Eventually() {}
 
     static void until(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        until(what, TIMEOUT, condition);
+    }
+
+    /** As {@link #until(String, BooleanSupplier)}, for work known to take longer than the usual bound. */
+    static void until(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + TIMEOUT.toSeconds() + " s waiting until " + what);
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting until " + what);
             }
             Thread.sleep(20); // polling interval of a bounded wait, not synchronisation
         }
