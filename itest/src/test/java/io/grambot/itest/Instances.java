@@ -1,5 +1,6 @@
 package io.grambot.itest;
 
+import java.io.IOException;
 import java.util.Hashtable;
 import java.util.Map;
 
@@ -19,8 +20,26 @@ final class Instances {
     /** Creates or updates the instance {@code name} of the plugin with this factory PID. */
     static Configuration create(ConfigurationAdmin configAdmin, String factoryPid, String name,
             Map<String, Object> properties) throws Exception {
-        Configuration configuration = configAdmin.getFactoryConfiguration(factoryPid, name, "?");
+        Configuration configuration = factoryConfiguration(configAdmin, factoryPid, name);
         configuration.update(new Hashtable<>(properties));
+        return configuration;
+    }
+
+    /**
+     * The factory configuration {@code name}. FileInstall 3.7.4 (FELIX-6812) may have left an empty singleton with
+     * the same PID when a configuration was deleted while its update event was queued; ConfigAdmin would hand that
+     * out instead of a factory configuration, so it is deleted first (as the settings sync does).
+     */
+    static Configuration factoryConfiguration(ConfigurationAdmin configAdmin, String factoryPid, String name)
+            throws IOException {
+        Configuration configuration = configAdmin.getFactoryConfiguration(factoryPid, name, "?");
+        if (configuration.getFactoryPid() == null && configuration.getProperties() == null) {
+            configuration.delete();
+            configuration = configAdmin.getFactoryConfiguration(factoryPid, name, "?");
+        }
+        if (!factoryPid.equals(configuration.getFactoryPid())) {
+            throw new AssertionError(configuration.getPid() + " is not a factory configuration of " + factoryPid);
+        }
         return configuration;
     }
 

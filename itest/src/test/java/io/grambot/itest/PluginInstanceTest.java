@@ -59,8 +59,7 @@ class PluginInstanceTest {
 
     @Test
     void deletingTheConfigurationUnregistersTheInstance() throws Exception {
-        Configuration configuration = configAdmin.getFactoryConfiguration("echo", "shortlived", "?");
-        configuration.update(new Hashtable<>(Map.of("toolName", "brief")));
+        Configuration configuration = Instances.create(configAdmin, "echo", "shortlived", Map.of("toolName", "brief"));
         String filter = "(" + PluginConstants.INSTANCE_ID + "=shortlived)";
         Eventually.service(context, Tool.class, filter);
 
@@ -72,12 +71,10 @@ class PluginInstanceTest {
 
     @Test
     void aDisabledInstanceIsNotLoadedUntilEnabled() throws Exception {
-        Configuration configuration = configAdmin.getFactoryConfiguration("echo", "sleepy", "?");
-        configuration.update(new Hashtable<>(Map.of("enabled", false, "toolName", "sleepy")));
+        Configuration configuration = Instances.create(configAdmin, "echo", "sleepy", Map.of("enabled", false, "toolName", "sleepy"));
         String filter = "(" + PluginConstants.INSTANCE_ID + "=sleepy)";
         // a neighbour created afterwards becomes active, so the disabled one had every chance to load
-        Configuration neighbour = configAdmin.getFactoryConfiguration("echo", "awake", "?");
-        neighbour.update(new Hashtable<>(Map.of("toolName", "awake")));
+        Configuration neighbour = Instances.create(configAdmin, "echo", "awake", Map.of("toolName", "awake"));
         Eventually.service(context, Tool.class, "(" + PluginConstants.INSTANCE_ID + "=awake)");
         assertThat(context.getServiceReferences(Tool.class, filter)).isEmpty();
 
@@ -106,10 +103,8 @@ class PluginInstanceTest {
 
     @Test
     void eachInstanceHasItsOwnDataDirectoryAndSecrets() throws Exception {
-        Configuration first = configAdmin.getFactoryConfiguration("echo", "alpha", "?");
-        first.update(new Hashtable<>(Map.of("toolName", "a")));
-        Configuration second = configAdmin.getFactoryConfiguration("echo", "beta", "?");
-        second.update(new Hashtable<>(Map.of("toolName", "b")));
+        Configuration first = Instances.create(configAdmin, "echo", "alpha", Map.of("toolName", "a"));
+        Configuration second = Instances.create(configAdmin, "echo", "beta", Map.of("toolName", "b"));
         PluginContext alpha = Eventually.service(context, PluginContext.class, "(" + PluginConstants.INSTANCE_ID + "=alpha)");
         PluginContext beta = Eventually.service(context, PluginContext.class, "(" + PluginConstants.INSTANCE_ID + "=beta)");
 

@@ -54,6 +54,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.grambot.api.PluginConstants;
 import io.grambot.api.PluginContext;
+import io.grambot.api.runtime.PluginRuntime;
 import io.grambot.api.tool.Tool;
 import io.grambot.api.tool.ToolContext;
 
@@ -76,6 +77,9 @@ class SettingsFileTest {
 
     @InjectBundleContext
     BundleContext context;
+
+    @InjectService
+    PluginRuntime runtime;
 
     @InjectService
     ConfigurationAdmin configAdmin;
@@ -538,19 +542,8 @@ class SettingsFileTest {
         }
     }
 
-    /**
-     * A new echo instance configuration. FileInstall 3.7.4 (FELIX-6812) may have left an empty singleton with the
-     * same PID when an earlier run deleted the configuration while its update event was queued; ConfigAdmin would
-     * hand that out instead of a factory configuration, so it is deleted first (as the settings sync does).
-     */
     private Configuration factoryConfiguration(String instanceId) throws IOException {
-        Configuration configuration = configAdmin.getFactoryConfiguration("echo", instanceId, "?");
-        if (configuration.getFactoryPid() == null && configuration.getProperties() == null) {
-            configuration.delete();
-            configuration = configAdmin.getFactoryConfiguration("echo", instanceId, "?");
-        }
-        assertThat(configuration.getFactoryPid()).as(configuration.getPid()).isEqualTo("echo");
-        return configuration;
+        return Instances.factoryConfiguration(configAdmin, "echo", instanceId);
     }
 
     private Optional<Configuration> configuration(String instanceId) {
@@ -604,13 +597,8 @@ class SettingsFileTest {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private Optional<String> problem() {
-        try {
-            return (Optional<String>) call("problem");
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return runtime.settingsFileProblem();
     }
 
     private void reconcile() throws Exception {

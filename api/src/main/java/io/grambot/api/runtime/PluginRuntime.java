@@ -24,4 +24,10 @@ public interface PluginRuntime {
      * plugin is not installed or declares no settings.
      */
     Optional<Map<String, Object>> settingsSchema(String pluginId);
+
+    /**
+     * What is wrong with {@code settings.json} (file, line, column and reason) while it cannot be read; it changes
+     * nothing while it is broken.
+     */
+    Optional<String> settingsFileProblem();
 }

@@ -74,6 +74,7 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
     private final ServiceComponentRuntime scr;
     private final Registries registries;
     private final SettingsSchemas schemas;
+    private final SettingsFileSync settingsFile;
     private final SettingsOverrides overrides;
     private final Logger log;
     private final DataLayout layout;
@@ -90,8 +91,9 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
     @Activate
     public PluginInstanceManager(BundleContext bundleContext, @Reference ConfigurationAdmin configAdmin,
             @Reference PluginEventQueue events, @Reference ServiceComponentRuntime scr, @Reference Registries registries,
-            @Reference SettingsSchemas schemas, @Reference(service = LoggerFactory.class) Logger log)
-            throws IOException {
+            @Reference SettingsSchemas schemas, @Reference SettingsFileSync settingsFile,
+            @Reference(service = LoggerFactory.class) Logger log) throws IOException {
+        this.settingsFile = settingsFile;
         this.registries = registries;
         this.schemas = schemas;
         this.overrides = SettingsOverrides.of(bundleContext);
@@ -414,6 +416,11 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
             return Optional.empty();
         }
         return schemas.of(plugin.bundle(), plugin.factoryPid()).schema().map(SettingsSchema::jsonSchema);
+    }
+
+    @Override
+    public Optional<String> settingsFileProblem() {
+        return settingsFile.problem();
     }
 
     private InstanceStatus status(Known known) {
