@@ -23,6 +23,10 @@ import org.osgi.test.common.annotation.InjectService;
 import org.osgi.test.junit5.context.BundleContextExtension;
 import org.osgi.test.junit5.service.ServiceExtension;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.grambot.api.PluginConstants;
 import io.grambot.api.PluginContext;
 import io.grambot.api.Secret;
@@ -130,6 +134,30 @@ class SettingsAndSecretsTest {
             other.delete();
             Eventually.until("the deleted instance's secrets are gone", () -> !read(secrets).contains(second));
         }
+    }
+
+    @Test
+    void aSecretWrittenIntoSettingsJsonMovesToTheSecretsStoreAndLeavesEveryOtherFile() throws Exception {
+        String secret = "sk-from-file-5d8e21aa90";
+        Path settings = Fixtures.dataDir(context).resolve("settings.json");
+        Path base = Fixtures.dataDir(context).resolve("state/settings.base.json");
+        ObjectMapper json = new ObjectMapper();
+        Eventually.until("settings.json exists", () -> Files.exists(settings));
+        ObjectNode document = (ObjectNode) json.readTree(settings.toFile());
+        ObjectNode entry = ((ArrayNode) document.withArray("plugins")).addObject();
+        entry.put("instanceId", "filekeeper").put("pluginId", "faulty").put("enabled", true);
+        entry.putObject("settings").put("toolName", "filekeeper").put("apiKey", secret);
+        Files.write(settings, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(document));
+
+        PluginContext keeper = Eventually.service(context, PluginContext.class, Instances.filter("filekeeper"));
+        Eventually.until("the secret is in the secrets store only", () -> keeper.secrets().get("apiKey").isPresent()
+                && !read(settings).contains(secret) && read(settings).contains("filekeeper")
+                && !read(base).contains(secret) && !configStoreContains(secret));
+        assertThat(keeper.secrets().get("apiKey")).contains(Secret.of(secret));
+        assertThat(read(Fixtures.dataDir(context).resolve("secrets.json"))).contains(secret);
+
+        configAdmin.getConfiguration("faulty~filekeeper", null).delete();
+        Eventually.until("the instance left settings.json", () -> !read(settings).contains("filekeeper"));
     }
 
     private boolean configStoreContains(String text) {
