@@ -217,40 +217,55 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
             fail(known, plugin, e.getMessage());
             return;
         }
-        Map<String, Object> settings = known.settings;
-        Map<String, String> overriddenSecrets = Map.of();
-        SettingsSchemas.Declared declaration = schemas.of(plugin.bundle(), factoryPid);
+        Prepared prepared = prepare(known, plugin);
+        if (prepared != null) {
+            load(known, plugin, prepared);
+        }
+    }
+
+    /** What an instance starts with: its validated settings and the secrets its overrides give. */
+    private record Prepared(Map<String, Object> settings, Map<String, String> overriddenSecrets) {}
+
+    /**
+     * Moves secret settings out of the configuration, then validates what the plugin will see (configuration,
+     * stored secrets, overrides, defaults) against the plugin's declaration; {@code null} if the instance failed.
+     */
+    private Prepared prepare(Known known, PluginDescriptor plugin) {
+        SettingsSchemas.Declared declaration = schemas.of(plugin.bundle(), known.factoryPid);
         if (declaration.error() != null) {
             fail(known, plugin, declaration.error());
-            return;
+            return null;
         }
-        if (declaration.schema().isPresent()) {
-            SettingsSchema schema = declaration.schema().get();
-            if (!moveSecrets(known, plugin, schema)) {
-                return;
-            }
-            // validate what the plugin will see: configuration, stored secrets, overrides, defaults
-            Map<String, Object> raw = new HashMap<>(known.settings);
-            for (String key : schema.secretKeys()) {
-                secrets.get(known.instanceId, key).ifPresent(value -> raw.put(key, value));
-            }
-            SettingsOverrides.Applied applied = overrides.apply(known.instanceId, schema.keys(), raw);
-            Validation validation = schema.validate(plugin.id(), known.instanceId, applied.settings());
-            if (!validation.isValid()) {
-                fail(known, plugin, validation.message());
-                return;
-            }
-            settings = new HashMap<>(validation.settings());
-            schema.secretKeys().forEach(settings::remove);
-            settings.remove(PluginConstants.ENABLED); // bookkeeping, even where the plugin declares it
-            Map<String, String> fromEnvironment = new HashMap<>();
-            applied.origins().keySet().stream().filter(schema.secretKeys()::contains)
-                    .forEach(key -> fromEnvironment.put(key, String.valueOf(applied.settings().get(key))));
-            overriddenSecrets = Map.copyOf(fromEnvironment);
-            known.overridden = applied.origins();
+        if (declaration.schema().isEmpty()) {
+            return new Prepared(known.settings, Map.of());
         }
-        if (known.context != null && known.context.hasSecretOverrides(overriddenSecrets)) {
-            known.context.updateSettings(settings);
+        SettingsSchema schema = declaration.schema().get();
+        if (!moveSecrets(known, plugin, schema)) {
+            return null;
+        }
+        Map<String, Object> raw = new HashMap<>(known.settings);
+        for (String key : schema.secretKeys()) {
+            secrets.get(known.instanceId, key).ifPresent(value -> raw.put(key, value));
+        }
+        SettingsOverrides.Applied applied = overrides.apply(known.instanceId, schema.keys(), raw);
+        Validation validation = schema.validate(plugin.id(), known.instanceId, applied.settings());
+        if (!validation.isValid()) {
+            fail(known, plugin, validation.message());
+            return null;
+        }
+        Map<String, Object> settings = new HashMap<>(validation.settings());
+        schema.secretKeys().forEach(settings::remove);
+        settings.remove(PluginConstants.ENABLED); // bookkeeping, even where the plugin declares it
+        Map<String, String> overriddenSecrets = new HashMap<>();
+        applied.origins().keySet().stream().filter(schema.secretKeys()::contains)
+                .forEach(key -> overriddenSecrets.put(key, String.valueOf(applied.settings().get(key))));
+        return new Prepared(settings, overriddenSecrets);
+    }
+
+    /** Publishes the instance's context (in its own bundle copy if the plugin is isolated), or updates it. */
+    private void load(Known known, PluginDescriptor plugin, Prepared prepared) {
+        if (known.context != null && known.context.hasSecretOverrides(prepared.overriddenSecrets())) {
+            known.context.updateSettings(prepared.settings());
             return;
         }
         known.unregister(); // a secret's override changed: the instance starts again with the new one
@@ -258,7 +273,7 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
             if (plugin.isolated()) {
                 // bind the configuration first, so the copy receives it once, as it starts
                 String location = IsolatedCopies.location(plugin, known.instanceId);
-                Configuration configuration = configAdmin.getConfiguration(pid, null);
+                Configuration configuration = configAdmin.getConfiguration(known.pid, null);
                 if (!location.equals(configuration.getBundleLocation())) {
                     configuration.setBundleLocation(location);
                 }
@@ -269,9 +284,9 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
                     + plugin.bundle().getSymbolicName() + ": " + e.getMessage());
             return;
         }
-        known.context = new InstanceContext(known.instanceId, plugin.id(), settings,
-                layout.instanceDirectory(known.instanceId), secrets.forInstance(known.instanceId), overriddenSecrets,
-                events, () -> engineSettings);
+        known.context = new InstanceContext(known.instanceId, plugin.id(), prepared.settings(),
+                layout.instanceDirectory(known.instanceId), secrets.forInstance(known.instanceId),
+                prepared.overriddenSecrets(), events, () -> engineSettings);
         Hashtable<String, Object> serviceProperties = new Hashtable<>();
         serviceProperties.put(PluginConstants.INSTANCE_ID, known.instanceId);
         serviceProperties.put(PluginConstants.PLUGIN_ID, plugin.id());
@@ -565,7 +580,6 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
         final String instanceId;
         final String pluginId;
         Map<String, Object> settings = Map.of();
-        Map<String, String> overridden = Map.of();
         boolean enabled;
         String problem;
         InstanceContext context;
