@@ -113,14 +113,40 @@ public final class PluginEventQueue implements EventQueueMonitor {
             if (current.reconfigure(next)) {
                 return;
             }
-            log.warn("event queue mode changes from {} to {}: the queue restarts{}", current.settings().mode(),
-                    next.mode(), next.mode() == EventQueueSettings.Mode.JOURNAL ? ""
-                            : "; events left in the journal wait there until journal mode is back");
-            current.close(); // first: a journal must be closed before another queue opens its directory
-            EventQueue fresh = new EventQueue(next, journalDirectory, log, Clock.systemUTC());
-            handlers.values().forEach(h -> fresh.addHandler(h.getKey(), h.getValue()));
-            queue = fresh;
+            log.warn("event queue mode changes from {} to {}", current.settings().mode(), next.mode());
+            if (next.mode() == EventQueueSettings.Mode.JOURNAL) {
+                // from memory: new events go to the journal at once, the old queue finishes what it accepted
+                queue = open(next);
+                finish(current);
+            } else {
+                // from the journal: it must be closed before another queue could open its directory again, so it
+                // finishes first; what it cannot finish in time stays in the journal for journal mode's return
+                finish(current);
+                queue = open(next);
+            }
         }
+    }
+
+    private EventQueue open(EventQueueSettings settings) throws IOException {
+        EventQueue fresh = new EventQueue(settings, journalDirectory, log, Clock.systemUTC());
+        handlers.values().forEach(h -> fresh.addHandler(h.getKey(), h.getValue()));
+        return fresh;
+    }
+
+    /** Lets a queue being replaced deliver what it accepted (bounded by the handler timeout), then closes it. */
+    private void finish(EventQueue old) {
+        Duration bound = old.settings().handlerTimeout().compareTo(MAX_DRAIN) < 0 ? old.settings().handlerTimeout()
+                : MAX_DRAIN;
+        try {
+            if (!old.drain(bound)) {
+                log.warn("the replaced event queue still had events after {} ms; {}", bound.toMillis(),
+                        old.settings().mode() == EventQueueSettings.Mode.JOURNAL
+                                ? "they stay in the journal until journal mode is back" : "they are dropped");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        old.close();
     }
 
     static EventQueueSettings settings(Config config) {
@@ -129,6 +155,8 @@ public final class PluginEventQueue implements EventQueueMonitor {
                 Duration.ofMillis(config.replayWaitMillis()), config.workers(),
                 Duration.ofMillis(config.fsyncIntervalMillis()), EventQueueSettings.DEFAULT_SEGMENT_BYTES);
     }
+
+    private static final Duration MAX_DRAIN = Duration.ofSeconds(10);
 
     @Deactivate
     void stop() {

@@ -223,6 +223,23 @@ public final class EventQueue implements AutoCloseable {
     }
 
     /**
+     * Waits until every accepted event has been handled, at most {@code timeout}; for a mode change, which hands
+     * new events to another queue while this one finishes what it accepted.
+     *
+     * @return whether nothing is pending any more
+     */
+    public boolean drain(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (capacity.used() > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(5); // a bounded wait for the workers, once per mode change
+        }
+        return true;
+    }
+
+    /**
      * Stops accepting and delivering events; waits a little for handler calls in progress. In journal mode the
      * undelivered events stay in the journal for the next start.
      */
