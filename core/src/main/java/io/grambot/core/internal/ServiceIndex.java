@@ -1,9 +1,12 @@
 package io.grambot.core.internal;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.log.Logger;
@@ -12,8 +15,8 @@ import io.grambot.api.PluginConstants;
 
 /**
  * Services of one kind indexed by a unique key (an instance id, a tool name). Writers (DS bind and unbind) take
- * the lock and publish a new immutable snapshot; lookups read the snapshot without locking. A second service
- * with a key already taken is an error: it is reported and kept in line, and takes over if the first leaves.
+ * the lock and change one key; lookups read a concurrent map without locking. A second service with a key already
+ * taken is an error: it is reported and kept in line, and takes over if the first leaves.
  *
  * @param <S> the service type
  */
@@ -23,10 +26,11 @@ final class ServiceIndex<S> {
 
     private final String keyName;
     private final Logger log;
-    private final List<Entry<S>> entries = new ArrayList<>(); // in arrival order: the first holds the key
-    private volatile Map<String, S> snapshot = Map.of();
-    private volatile List<String> conflicts = List.of();
-    private volatile Map<String, String> conflictsByInstance = Map.of();
+    /** Every bound service of a key, in arrival order: the first holds the key. Guarded by {@code this}. */
+    private final Map<String, List<Entry<S>>> entriesByKey = new HashMap<>();
+    private final Map<S, Entry<S>> entriesByService = new IdentityHashMap<>();
+    private final Map<String, S> holders = new ConcurrentHashMap<>();
+    private final Map<String, S> holdersView = Collections.unmodifiableMap(holders);
 
     ServiceIndex(String keyName, Logger log) {
         this.keyName = keyName;
@@ -34,86 +38,75 @@ final class ServiceIndex<S> {
     }
 
     synchronized void add(String key, S service, ServiceReference<?> reference) {
-        String origin = origin(reference);
-        Entry<S> holder = holder(key);
         Object instanceId = reference == null ? null : reference.getProperty(PluginConstants.INSTANCE_ID);
-        entries.add(new Entry<>(key, service, origin, instanceId instanceof String id ? id : null));
-        if (holder != null) {
+        Entry<S> entry = new Entry<>(key, service, origin(reference), instanceId instanceof String id ? id : null);
+        List<Entry<S>> line = entriesByKey.computeIfAbsent(key, k -> new ArrayList<>(1));
+        line.add(entry);
+        entriesByService.put(service, entry);
+        if (line.size() == 1) {
+            holders.put(key, service);
+        } else {
             log.error("{} '{}' is already registered by {}; {} is ignored while that one is there", keyName, key,
-                    holder.origin(), origin);
+                    line.get(0).origin(), entry.origin());
         }
-        publish();
     }
 
     synchronized void remove(S service) {
-        Entry<S> removed = null;
-        for (Entry<S> entry : entries) {
-            if (entry.service() == service) {
-                removed = entry;
-                break;
-            }
-        }
+        Entry<S> removed = entriesByService.remove(service);
         if (removed == null) {
             return;
         }
-        boolean washolder = holder(removed.key()) == removed;
-        entries.remove(removed);
-        Entry<S> next = holder(removed.key());
-        if (washolder && next != null) {
-            log.info("{} '{}' is now served by {}", keyName, removed.key(), next.origin());
+        List<Entry<S>> line = entriesByKey.get(removed.key());
+        boolean wasHolder = line.get(0) == removed;
+        line.remove(removed);
+        if (line.isEmpty()) {
+            entriesByKey.remove(removed.key());
+            holders.remove(removed.key());
+        } else if (wasHolder) {
+            holders.put(removed.key(), line.get(0).service());
+            log.info("{} '{}' is now served by {}", keyName, removed.key(), line.get(0).origin());
         }
-        publish();
     }
 
     /** The service holding a key, or {@code null}. */
     S get(String key) {
-        return snapshot.get(key);
+        return holders.get(key);
     }
 
-    /** Every key and the service holding it. */
+    /** Every key and the service holding it (a live, unmodifiable view). */
     Map<String, S> all() {
-        return snapshot;
+        return holdersView;
     }
 
     /** One line per service refused because its key was taken. */
-    List<String> conflicts() {
-        return conflicts;
+    synchronized List<String> conflicts() {
+        List<String> refused = new ArrayList<>();
+        refusedEntries((entry, holder) -> refused.add(conflict(entry, holder)));
+        return List.copyOf(refused);
     }
 
     /** Why a plugin instance's service was refused, by instance id. */
-    Map<String, String> conflictsByInstance() {
-        return conflictsByInstance;
+    synchronized Map<String, String> conflictsByInstance() {
+        Map<String, String> refused = new HashMap<>();
+        refusedEntries((entry, holder) -> {
+            if (entry.instanceId() != null) {
+                refused.merge(entry.instanceId(), conflict(entry, holder), (a, b) -> a + "; " + b);
+            }
+        });
+        return refused;
     }
 
-    private Entry<S> holder(String key) {
-        for (Entry<S> entry : entries) {
-            if (entry.key().equals(key)) {
-                return entry;
+    private void refusedEntries(java.util.function.BiConsumer<Entry<S>, Entry<S>> action) {
+        for (List<Entry<S>> line : entriesByKey.values()) {
+            for (int i = 1; i < line.size(); i++) {
+                action.accept(line.get(i), line.get(0));
             }
         }
-        return null;
     }
 
-    private void publish() {
-        Map<String, Entry<S>> holders = new HashMap<>();
-        List<String> refused = new ArrayList<>();
-        Map<String, String> refusedByInstance = new HashMap<>();
-        for (Entry<S> entry : entries) {
-            Entry<S> holder = holders.putIfAbsent(entry.key(), entry);
-            if (holder != null) {
-                String conflict = keyName + " '" + entry.key() + "' of " + entry.origin()
-                        + " is already registered by " + holder.origin();
-                refused.add(conflict);
-                if (entry.instanceId() != null) {
-                    refusedByInstance.merge(entry.instanceId(), conflict, (a, b) -> a + "; " + b);
-                }
-            }
-        }
-        Map<String, S> next = new HashMap<>();
-        holders.forEach((key, entry) -> next.put(key, entry.service()));
-        snapshot = Map.copyOf(next);
-        conflicts = List.copyOf(refused);
-        conflictsByInstance = Map.copyOf(refusedByInstance);
+    private String conflict(Entry<S> entry, Entry<S> holder) {
+        return keyName + " '" + entry.key() + "' of " + entry.origin() + " is already registered by "
+                + holder.origin();
     }
 
     private static String origin(ServiceReference<?> reference) {
