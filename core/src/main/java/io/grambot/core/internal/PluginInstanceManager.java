@@ -17,6 +17,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -86,6 +89,13 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
     /** Which configuration owns an instance id (its data directory and secrets); guarded by {@code this}. */
     private final Map<String, String> ownerPidByInstanceId = new HashMap<>();
     private final BundleTracker<List<PluginDescriptor>> pluginBundles;
+    /** Configurations waiting to be reconciled, PID to factory PID, in event order; guarded by itself. */
+    private final Map<String, String> pending = new LinkedHashMap<>();
+    private final ExecutorService reconciler = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "grambot-instances");
+        thread.setDaemon(true);
+        return thread;
+    });
     private volatile Map<String, Object> engineSettings = Map.of();
 
     @Activate
@@ -123,31 +133,67 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
         };
         reconcileEngineSettings();
         // instances that name their plugin are known even before (or without) the plugin's bundle
-        for (Configuration configuration : list("(" + PluginConstants.PLUGIN_ID + "=*)")) {
-            if (configuration.getFactoryPid() != null) {
-                reconcile(configuration.getPid(), configuration.getFactoryPid());
+        for (Listed listed : listed("(" + PluginConstants.PLUGIN_ID + "=*)")) {
+            if (listed.factoryPid() != null) {
+                reconcile(listed.pid(), listed.factoryPid(), listed.properties());
             }
         }
         pluginBundles.open();
     }
 
     @Deactivate
-    synchronized void deactivate() {
-        pluginBundles.close();
-        knownByPid.values().forEach(Known::unregister);
-        knownByPid.clear();
+    void deactivate() throws InterruptedException {
+        reconciler.shutdown();
+        reconciler.awaitTermination(10, TimeUnit.SECONDS); // outside the lock: the reconciler may be waiting for it
+        synchronized (this) {
+            pluginBundles.close();
+            knownByPid.values().forEach(Known::unregister);
+            knownByPid.clear();
+        }
     }
 
+    /**
+     * Queues the configuration for reconciling on the manager's own thread: ConfigAdmin delivers events to every
+     * listener on one thread, which must not wait for plugin components to start. Events of one PID coalesce.
+     */
     @Override
     public void configurationEvent(ConfigurationEvent event) {
         if (ENGINE_PID.equals(event.getPid())) {
             reconcileEngineSettings();
         } else if (event.getFactoryPid() != null) {
-            if (event.getType() == ConfigurationEvent.CM_DELETED) {
-                deleted(event.getPid());
-            } else {
-                reconcile(event.getPid(), event.getFactoryPid());
+            boolean idle;
+            synchronized (pending) {
+                idle = pending.isEmpty();
+                pending.put(event.getPid(), event.getFactoryPid());
             }
+            if (idle) {
+                reconciler.execute(this::reconcilePending);
+            }
+        }
+    }
+
+    private void reconcilePending() {
+        while (true) {
+            Map<String, String> batch;
+            synchronized (pending) {
+                if (pending.isEmpty()) {
+                    return;
+                }
+                batch = new LinkedHashMap<>(pending);
+                pending.clear();
+            }
+            // one listing for a burst (1,000 instances at once) instead of one per configuration
+            Map<String, Dictionary<String, Object>> current = new HashMap<>();
+            if (batch.size() > 1) {
+                listed("(service.factoryPid=*)").forEach(listed -> current.put(listed.pid(), listed.properties()));
+            }
+            batch.forEach((pid, factoryPid) -> {
+                try {
+                    reconcile(pid, factoryPid, batch.size() > 1 ? current.get(pid) : properties(pid));
+                } catch (RuntimeException e) {
+                    log.error("configuration {} could not be reconciled: {}", pid, e.toString());
+                }
+            });
         }
     }
 
@@ -159,8 +205,8 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
                     previous.bundle().getSymbolicName());
             return;
         }
-        for (Configuration configuration : list("(service.factoryPid=" + InstanceWiring.escape(plugin.factoryPid()) + ")")) {
-            reconcile(configuration.getPid(), plugin.factoryPid());
+        for (Listed listed : listed("(service.factoryPid=" + InstanceWiring.escape(plugin.factoryPid()) + ")")) {
+            reconcile(listed.pid(), plugin.factoryPid(), listed.properties());
         }
     }
 
@@ -178,9 +224,8 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
         }
     }
 
-    /** Brings one configuration's instance in line with its current properties. */
-    private synchronized void reconcile(String pid, String factoryPid) {
-        Dictionary<String, Object> properties = properties(pid);
+    /** Brings one configuration's instance in line with its properties ({@code null}: it was deleted). */
+    private synchronized void reconcile(String pid, String factoryPid, Dictionary<String, Object> properties) {
         if (properties == null) {
             deleted(pid);
             return;
@@ -390,7 +435,7 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
         // a configuration that was refused for using the same id may take it now
         for (Known waiting : List.copyOf(knownByPid.values())) {
             if (waiting.instanceId.equals(known.instanceId)) {
-                reconcile(waiting.pid, waiting.factoryPid);
+                reconcile(waiting.pid, waiting.factoryPid, properties(waiting.pid));
                 break;
             }
         }
@@ -528,9 +573,29 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
 
     // --- configurations
 
+    /** A configuration's properties, or {@code null} if it does not exist (any more). */
     private Dictionary<String, Object> properties(String pid) {
-        List<Configuration> found = list("(" + Constants.SERVICE_PID + "=" + InstanceWiring.escape(pid) + ")");
-        return found.isEmpty() ? null : found.get(0).getProperties();
+        List<Listed> found = listed("(" + Constants.SERVICE_PID + "=" + InstanceWiring.escape(pid) + ")");
+        return found.isEmpty() ? null : found.get(0).properties();
+    }
+
+    /** A configuration as listed: its identity and properties read at once. */
+    private record Listed(String pid, String factoryPid, Dictionary<String, Object> properties) {}
+
+    /** The configurations matching a filter, without those deleted while they were being read. */
+    private List<Listed> listed(String filter) {
+        List<Listed> listed = new ArrayList<>();
+        for (Configuration configuration : list(filter)) {
+            try {
+                Dictionary<String, Object> properties = configuration.getProperties();
+                if (properties != null) {
+                    listed.add(new Listed(configuration.getPid(), configuration.getFactoryPid(), properties));
+                }
+            } catch (IllegalStateException deletedMeanwhile) {
+                // its deletion event is on its way
+            }
+        }
+        return listed;
     }
 
     private List<Configuration> list(String filter) {
