@@ -1,0 +1,227 @@
+package io.grambot.core.internal;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+import io.grambot.api.PluginConstants;
+import io.grambot.api.PluginEvent;
+import io.grambot.api.PluginEventHandler;
+import io.grambot.api.connector.Connector;
+import io.grambot.api.connector.IncomingMessage;
+import io.grambot.api.connector.OutgoingMessage;
+import io.grambot.api.connector.PayloadValidation;
+import io.grambot.api.image.ImageGenerator;
+import io.grambot.api.inference.ChatMessage;
+import io.grambot.api.inference.InferenceProvider;
+import io.grambot.api.tool.Tool;
+import io.grambot.core.internal.bot.BotServices;
+import io.grambot.core.internal.bot.BotSettings;
+import io.grambot.core.internal.bot.ConversationStore;
+import io.grambot.core.internal.bot.TurnRunner;
+
+/**
+ * A bot: a factory configuration ({@value #FACTORY_PID}, its name is the bot id) saying which connector instances
+ * it listens to, which provider answers, with which prompt, tools and limits. It handles the
+ * {@value IncomingMessage#EVENT_TYPE} events of its connectors: each message becomes a turn, run in order per
+ * conversation and in parallel across conversations, and the answer goes back through the same connector.
+ */
+@Designate(ocd = BotComponent.Config.class, factory = true)
+@Component(configurationPid = BotComponent.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = PluginEventHandler.class, property = PluginConstants.EVENT_TYPE + "=" + IncomingMessage.EVENT_TYPE)
+public final class BotComponent implements PluginEventHandler {
+
+    static final String FACTORY_PID = "grambot.bot";
+    static final String RESET_COMMAND = "/reset";
+
+    @ObjectClassDefinition(name = "Grambot bot", description = "A bot: which channels it listens to, which model "
+            + "answers, with which instructions, tools and limits.")
+    public @interface Config {
+
+        @AttributeDefinition(name = "Connectors", description = "Instance ids of the connectors the bot listens to "
+                + "and answers through, for example webchat.")
+        String[] connectors();
+
+        @AttributeDefinition(name = "Inference provider", required = false,
+                description = "Instance id of the inference provider that answers.")
+        String provider() default "";
+
+        @AttributeDefinition(name = "Model", required = false, description = "Empty for the provider's default.")
+        String model() default "";
+
+        @AttributeDefinition(name = "System prompt", required = false)
+        String systemPrompt() default "You are a helpful assistant.";
+
+        @AttributeDefinition(name = "Tools", required = false,
+                description = "Names of the tools the model may call; * for all.")
+        String[] tools() default {};
+
+        @AttributeDefinition(name = "Image generator", required = false,
+                description = "Instance id of an image generator offered to the model as a tool.")
+        String imageGenerator() default "";
+
+        @AttributeDefinition(name = "Tool rounds", min = "1", max = "20",
+                description = "How many rounds of tool calls a turn may take.")
+        int maxToolRounds() default 5;
+
+        @AttributeDefinition(name = "Max tokens", min = "0", description = "Output tokens per model call; 0 for the "
+                + "provider's default.")
+        int maxTokens() default 0;
+
+        @AttributeDefinition(name = "Tool timeout (s)", min = "1", max = "600")
+        int toolTimeoutSeconds() default 30;
+
+        @AttributeDefinition(name = "History", min = "2", max = "1000",
+                description = "Messages kept per conversation and sent to the model.")
+        int historyMessages() default 50;
+
+        @AttributeDefinition(name = "Parallel conversations", min = "1", max = "256")
+        int parallelConversations() default 16;
+    }
+
+    private final BotSettings settings;
+    private final Registries registries;
+    private final Logger log;
+    private final ConversationStore store;
+    private final ExecutorService turns;
+    private final ExecutorService tools;
+    private final io.grambot.core.internal.bot.ConversationLanes lanes;
+    private final TurnRunner runner;
+
+    @Activate
+    public BotComponent(Config config, Map<String, Object> properties, BundleContext context,
+            @Reference Registries registries, @Reference(service = LoggerFactory.class) Logger log) {
+        String botId = InstanceIds.checkInstanceId(
+                InstanceIds.of(String.valueOf(properties.get(Constants.SERVICE_PID)), FACTORY_PID));
+        this.settings = new BotSettings(botId, List.of(config.connectors()), config.provider(), config.model(),
+                config.systemPrompt(), List.of(config.tools()), config.imageGenerator(), config.maxToolRounds(),
+                config.maxTokens(), Duration.ofSeconds(config.toolTimeoutSeconds()), config.historyMessages());
+        this.registries = registries;
+        this.log = log;
+        this.store = new ConversationStore(DataLayout.of(context).root().resolve("bots").resolve(botId),
+                (file, content) -> AtomicFiles.write(file, content, true));
+        this.turns = Executors.newFixedThreadPool(config.parallelConversations(), threads("grambot-bot-" + botId));
+        this.tools = Executors.newCachedThreadPool(threads("grambot-tools-" + botId));
+        this.lanes = new io.grambot.core.internal.bot.ConversationLanes(turns);
+        this.runner = new TurnRunner(settings, services(), tools, log);
+    }
+
+    @Deactivate
+    void deactivate() {
+        turns.shutdownNow();
+        tools.shutdownNow();
+    }
+
+    @Override
+    public void handle(PluginEvent event) {
+        String connector = event.instanceId();
+        if (!settings.connectors().contains(connector)) {
+            return;
+        }
+        IncomingMessage message;
+        try {
+            message = IncomingMessage.fromPayload(event.payload());
+        } catch (IllegalArgumentException e) {
+            log.error("bot '{}': event {} of connector '{}' is not a message: {}", settings.botId(), event.id(),
+                    connector, e.getMessage());
+            return;
+        }
+        lanes.submit(connector + "\u0000" + message.conversationId(), () -> turn(connector, message));
+    }
+
+    private void turn(String connector, IncomingMessage message) {
+        try {
+            OutgoingMessage reply;
+            if (message.text().strip().equals(RESET_COMMAND)) {
+                store.clear(connector, message.conversationId());
+                reply = OutgoingMessage.text(message.conversationId(), "Done: I have forgotten this conversation.");
+            } else {
+                List<ChatMessage> history = store.load(connector, message.conversationId());
+                TurnRunner.Turn turn = runner.run(history, message);
+                if (!turn.added().isEmpty()) {
+                    store.append(connector, message.conversationId(), history, turn.added(),
+                            settings.historyMessages());
+                }
+                reply = turn.reply();
+            }
+            send(connector, reply);
+        } catch (Exception e) {
+            log.error("bot '{}': the turn for conversation {} of connector '{}' failed: {}", settings.botId(),
+                    message.conversationId(), connector, e.toString());
+            send(connector, OutgoingMessage.text(message.conversationId(),
+                    "Something went wrong while answering; the details are in the log."));
+        }
+    }
+
+    private void send(String connectorId, OutgoingMessage reply) {
+        Connector connector = registries.connector(connectorId);
+        if (connector == null) {
+            log.error("bot '{}': connector '{}' is gone; the answer to conversation {} is not sent",
+                    settings.botId(), connectorId, reply.conversationId());
+            return;
+        }
+        PayloadValidation validation = connector.validate(reply);
+        if (!validation.valid()) {
+            log.error("bot '{}': connector '{}' refused the answer: {}", settings.botId(), connectorId,
+                    validation.problems());
+            return;
+        }
+        try {
+            connector.send(reply);
+        } catch (Exception e) {
+            log.error("bot '{}': connector '{}' could not send to conversation {}: {}", settings.botId(),
+                    connectorId, reply.conversationId(), e.toString());
+        }
+    }
+
+    private BotServices services() {
+        return new BotServices() {
+            @Override
+            public InferenceProvider provider(String instanceId) {
+                return registries.provider(instanceId);
+            }
+
+            @Override
+            public Tool tool(String name) {
+                return registries.tool(name);
+            }
+
+            @Override
+            public Collection<Tool> tools() {
+                return registries.tools();
+            }
+
+            @Override
+            public ImageGenerator imageGenerator(String instanceId) {
+                return registries.imageGenerator(instanceId);
+            }
+        };
+    }
+
+    private static ThreadFactory threads(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

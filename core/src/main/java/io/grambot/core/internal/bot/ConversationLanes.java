@@ -1,0 +1,29 @@
+package io.grambot.core.internal.bot;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+
+/**
+ * Runs tasks one after another per key (a conversation) and keys in parallel on a shared executor. A key's chain
+ * is forgotten when its last task ends.
+ */
+public final class ConversationLanes {
+
+    private final Executor executor;
+    private final Map<String, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
+
+    public ConversationLanes(Executor executor) {
+        this.executor = executor;
+    }
+
+    public void submit(String key, Runnable task) {
+        tails.compute(key, (k, tail) -> {
+            CompletableFuture<Void> next = (tail == null ? CompletableFuture.<Void>completedFuture(null) : tail)
+                    .handle((ok, failed) -> null).thenRunAsync(task, executor);
+            next.whenComplete((ok, failed) -> tails.remove(k, next));
+            return next;
+        });
+    }
+}
