@@ -56,6 +56,10 @@ class BotTest {
         for (Configuration configuration : configurations) {
             configuration.delete();
         }
+        // the next test reuses these ids: wait until this test's services are gone
+        Eventually.gone(context, Connector.class, Instances.filter("chat-e2e"));
+        Eventually.gone(context, Tool.class, Instances.filter("echo-e2e"));
+        Eventually.gone(context, PluginEventHandler.class, "(service.factoryPid=grambot.bot)");
     }
 
     @Test

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Hashtable;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -18,6 +20,8 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ConfigurationEvent;
+import org.osgi.service.cm.ConfigurationListener;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
 import org.osgi.test.common.annotation.Property;
@@ -89,6 +93,15 @@ class PluginInstanceTest {
     void aConfigurationFileCreatesAnInstanceAndRemovingItUnloadsIt() throws Exception {
         Path file = Fixtures.etcDir(context).resolve("echo-fromfile.cfg");
         Files.createDirectories(file.getParent());
+        // FileInstall writes a configuration back to its file when it hears of an update; if it hears of the
+        // creation only after the file is deleted, it writes the file again. Listeners hear an event one after
+        // another, in registration order, so once this (later) listener has heard it, FileInstall has too.
+        CountDownLatch heard = new CountDownLatch(1);
+        var listener = context.registerService(ConfigurationListener.class, event -> {
+            if (event.getType() == ConfigurationEvent.CM_UPDATED && "echo~fromfile".equals(event.getPid())) {
+                heard.countDown();
+            }
+        }, null);
         Files.writeString(file, "toolName=filed\nprefix=file:\n");
         String filter = "(" + PluginConstants.INSTANCE_ID + "=fromfile)";
 
@@ -96,6 +109,8 @@ class PluginInstanceTest {
         assertThat(tool.name()).isEqualTo("filed");
         assertThat(configAdmin.getFactoryConfiguration("echo", "fromfile", "?").getProperties().get("prefix"))
                 .isEqualTo("file:");
+        assertThat(heard.await(Eventually.TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("creation event heard").isTrue();
+        listener.unregister();
 
         Files.delete(file);
         Eventually.gone(context, Tool.class, filter);
