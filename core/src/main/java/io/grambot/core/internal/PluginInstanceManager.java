@@ -239,7 +239,7 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
         Known known = knownByPid.computeIfAbsent(pid,
                 p -> new Known(p, factoryPid, InstanceIds.of(p, factoryPid), pluginId));
         known.settings = settings(properties);
-        known.enabled = enabled(properties);
+        known.enabled = SettingValues.isEnabled(properties);
         known.problem = null;
 
         String owner = ownerPidByInstanceId.putIfAbsent(known.instanceId, pid);
@@ -608,18 +608,12 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
         }
     }
 
-    private static boolean enabled(Dictionary<String, Object> properties) {
-        Object enabled = properties.get(PluginConstants.ENABLED);
-        return enabled == null || !"false".equalsIgnoreCase(String.valueOf(enabled));
-    }
-
     /** A configuration's own settings: without framework, wiring and bookkeeping properties. */
     static Map<String, Object> settings(Dictionary<String, Object> properties) {
         Map<String, Object> settings = new HashMap<>();
         for (Enumeration<String> keys = properties.keys(); keys.hasMoreElements();) {
             String key = keys.nextElement();
-            if (key.startsWith("service.") || key.startsWith("felix.") || key.startsWith("component.")
-                    || key.startsWith("grambot.") || key.endsWith(".target") || key.equals(PluginConstants.ENABLED)) {
+            if (SettingValues.isBookkeeping(key)) {
                 continue;
             }
             settings.put(key, jsonLike(properties.get(key)));

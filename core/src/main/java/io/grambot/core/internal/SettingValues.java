@@ -4,6 +4,7 @@ import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Dictionary;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,13 +22,19 @@ final class SettingValues {
 
     /**
      * Whether a property is bookkeeping rather than a setting: framework, FileInstall, DS and wiring properties, and
-     * the {@code enabled} flag (which {@code settings.json} keeps beside the settings). Same rule as
-     * {@link PluginInstanceManager#settings}, but case-insensitive because ConfigAdmin keys are.
+     * the {@code enabled} flag (which {@code settings.json} keeps beside the settings). Case-insensitive,
+     * because ConfigAdmin keys are; {@link PluginInstanceManager#settings} and the settings file both use it.
      */
     static boolean isBookkeeping(String key) {
         String k = key.toLowerCase(Locale.ROOT);
         return k.startsWith("service.") || k.startsWith("felix.") || k.startsWith("component.")
                 || k.startsWith("grambot.") || k.endsWith(".target") || k.equals(PluginConstants.ENABLED);
+    }
+
+    /** Whether a configuration's instance is enabled: it is unless its {@code enabled} property says {@code false}. */
+    static boolean isEnabled(Dictionary<String, Object> properties) {
+        Object enabled = properties.get(PluginConstants.ENABLED);
+        return enabled == null || !"false".equalsIgnoreCase(String.valueOf(enabled));
     }
 
     /** The canonical form of a ConfigAdmin property value, or {@code null} for a type JSON cannot carry. */

@@ -472,7 +472,8 @@ public final class SettingsFileSync implements ConfigurationListener {
                         + handles.get(instanceId).pid());
                 continue;
             }
-            plugins.put(instanceId, new SettingsDocument.Instance(instanceId, pluginId, enabled(properties),
+            plugins.put(instanceId, new SettingsDocument.Instance(instanceId, pluginId,
+                    SettingValues.isEnabled(properties),
                     settings(properties, "instance '" + instanceId + "'", warnings)));
             handles.put(instanceId, new Handle(configuration, pid, factoryPid, changeCount));
         }
@@ -500,11 +501,6 @@ public final class SettingsFileSync implements ConfigurationListener {
             }
         }
         return null;
-    }
-
-    private static boolean enabled(Dictionary<String, Object> properties) {
-        Object enabled = properties.get(PluginConstants.ENABLED);
-        return enabled == null || !"false".equalsIgnoreCase(String.valueOf(enabled));
     }
 
     /** A configuration's settings in canonical form, by key; values JSON cannot carry stay in ConfigAdmin only. */
@@ -599,7 +595,7 @@ public final class SettingsFileSync implements ConfigurationListener {
         }
         Hashtable<String, Object> next = kept(current, false);
         Object enabled = current.get(PluginConstants.ENABLED);
-        if (enabled != null && enabled(current) == wanted.enabled()) {
+        if (enabled != null && SettingValues.isEnabled(current) == wanted.enabled()) {
             next.put(PluginConstants.ENABLED, enabled);
         } else if (enabled != null || !wanted.enabled()) {
             next.put(PluginConstants.ENABLED, wanted.enabled());
