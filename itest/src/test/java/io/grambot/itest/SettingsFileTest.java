@@ -93,7 +93,8 @@ class SettingsFileTest {
         echo.start();
         // the core's warnings and errors go to the test report, to tell what happened when a test fails
         coreLog = entry -> {
-            if ("io.grambot.core".equals(entry.getBundle().getSymbolicName())) {
+            if ("io.grambot.core".equals(entry.getBundle().getSymbolicName())
+                    && entry.getLogLevel().implies(org.osgi.service.log.LogLevel.WARN)) {
                 System.out.println("core " + entry.getLogLevel() + ": " + entry.getMessage()
                         + (entry.getException() == null ? "" : " " + entry.getException()));
             }
