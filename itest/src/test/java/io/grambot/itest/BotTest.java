@@ -112,7 +112,7 @@ class BotTest {
         chat.receive("room-2", "m1", "hello?");
 
         assertThat(awaitReply("room-2", 1).get(0).text())
-                .startsWith("This bot's model provider 'no-such-model' is not running.");
+                .startsWith("This bot's model is the inference provider \"no-such-model\", which is not set up yet.");
     }
 
     private void bot(String id, String provider) throws Exception {

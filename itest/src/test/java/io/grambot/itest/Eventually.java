@@ -7,6 +7,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.Filter;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.util.tracker.ServiceTracker;
 
 /** Bounded waiting: polls a condition, or waits on a service tracker, and fails with what it waited for. */
@@ -45,6 +46,13 @@ final class Eventually {
         } finally {
             tracker.close();
         }
+    }
+
+    /** Waits for a service matching a filter (any class, for services this bundle cannot see the type of). */
+    static ServiceReference<?> reference(BundleContext context, String filter) throws Exception {
+        Filter f = FrameworkUtil.createFilter(filter);
+        until("a service " + filter, () -> count(context, f) > 0);
+        return context.getServiceReferences((String) null, filter)[0];
     }
 
     /** Waits until no service matches the filter. */

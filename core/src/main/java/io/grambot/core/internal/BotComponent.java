@@ -3,6 +3,7 @@ package io.grambot.core.internal;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,6 +33,7 @@ import io.grambot.api.connector.PayloadValidation;
 import io.grambot.api.image.ImageGenerator;
 import io.grambot.api.inference.ChatMessage;
 import io.grambot.api.inference.InferenceProvider;
+import io.grambot.api.runtime.PluginRuntime;
 import io.grambot.api.tool.Tool;
 import io.grambot.core.internal.bot.BotServices;
 import io.grambot.core.internal.bot.BotSettings;
@@ -99,6 +101,7 @@ public final class BotComponent implements PluginEventHandler {
 
     private final BotSettings settings;
     private final Registries registries;
+    private final PluginRuntime runtime;
     private final Logger log;
     private final ConversationStore store;
     private final ExecutorService turns;
@@ -108,16 +111,18 @@ public final class BotComponent implements PluginEventHandler {
 
     @Activate
     public BotComponent(Config config, Map<String, Object> properties, BundleContext context,
-            @Reference Registries registries, @Reference(service = LoggerFactory.class) Logger log) {
+            @Reference Registries registries, @Reference PluginRuntime runtime,
+            @Reference(service = LoggerFactory.class) Logger log) {
         String botId = InstanceIds.checkInstanceId(
                 InstanceIds.of(String.valueOf(properties.get(Constants.SERVICE_PID)), FACTORY_PID));
         this.settings = new BotSettings(botId, List.of(config.connectors()), config.provider(), config.model(),
                 config.systemPrompt(), List.of(config.tools()), config.imageGenerator(), config.maxToolRounds(),
                 config.maxTokens(), Duration.ofSeconds(config.toolTimeoutSeconds()), config.historyMessages());
         this.registries = registries;
+        this.runtime = runtime;
         this.log = log;
         this.store = new ConversationStore(DataLayout.of(context).root().resolve("bots").resolve(botId),
-                (file, content) -> AtomicFiles.write(file, content, true));
+                (file, content) -> AtomicFiles.replace(file, content, true));
         this.turns = Executors.newFixedThreadPool(config.parallelConversations(), threads("grambot-bot-" + botId));
         this.tools = Executors.newCachedThreadPool(threads("grambot-tools-" + botId));
         this.lanes = new io.grambot.core.internal.bot.ConversationLanes(turns);
@@ -197,6 +202,12 @@ public final class BotComponent implements PluginEventHandler {
             @Override
             public InferenceProvider provider(String instanceId) {
                 return registries.provider(instanceId);
+            }
+
+            @Override
+            public String providerState(String instanceId) {
+                return runtime.instance(instanceId).map(status -> status.state().name().toLowerCase(Locale.ROOT))
+                        .orElse(null);
             }
 
             @Override

@@ -27,8 +27,13 @@ public final class Main {
         Properties system = System.getProperties();
         Map<String, String> env = System.getenv();
         LaunchSettings settings = LaunchSettings.from(system, env, Path.of("").toAbsolutePath());
+        boolean firstStart = !Files.isDirectory(settings.data());
         for (Path dir : new Path[] { settings.data(), settings.deploy(), settings.etc() }) {
             Files.createDirectories(dir);
+        }
+        if (firstStart) {
+            // a working default: the web chat and a bot answering it; the user's files win, deletions stay deleted
+            Defaults.copyMissing(settings.home().resolve("conf/defaults/etc"), settings.etc());
         }
         ConsoleCredentials credentials = ConsoleCredentials.resolve(system, env, settings.data());
 

@@ -15,6 +15,12 @@ public interface BotServices {
     /** The tool of that name, or {@code null}. */
     Tool tool(String name);
 
+    /**
+     * The state of an inference provider instance that is configured but not running (for example
+     * {@code "failed"} or {@code "disabled"}), or {@code null} if no such instance is configured.
+     */
+    String providerState(String instanceId);
+
     /** Every tool there is. */
     Collection<Tool> tools();
 

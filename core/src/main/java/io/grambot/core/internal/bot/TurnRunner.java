@@ -189,13 +189,26 @@ public final class TurnRunner {
         return new OutgoingMessage(incoming.conversationId(), text, media, incoming.messageId(), Map.of());
     }
 
+    /** What the person is told when the bot has no running model: what to set up, where, and which secret. */
     private String noProvider() {
-        return settings.provider() == null
-                ? "This bot has no model to answer with yet. Create an inference provider instance (for example of "
-                        + "the openai-codex or anthropic plugin) in the web console's Configuration page, put its API "
-                        + "key there, and name that instance in this bot's 'provider' setting."
-                : "This bot's model provider '" + settings.provider() + "' is not running. Check its state and "
-                        + "settings (and API key) in the web console.";
+        if (settings.provider() == null) {
+            return "This bot has no model yet. In the web console's Configuration page (/system/console/configMgr), "
+                    + "add an inference provider (for example a \"Grambot OpenAI-compatible provider\" or an "
+                    + "Anthropic one) and put its name in this bot's \"provider\" setting.";
+        }
+        String state = services.providerState(settings.provider());
+        if (state == null) {
+            return "This bot's model is the inference provider \"" + settings.provider() + "\", which is not set "
+                    + "up yet. To add it, open the web console's Configuration page (/system/console/configMgr) and "
+                    + "create an instance named \"" + settings.provider() + "\" of the openai-codex plugin "
+                    + "(\"Grambot OpenAI-compatible provider\"): for a local OpenAI-compatible server set its base URL, "
+                    + "for example http://127.0.0.1:11434/v1, and no key is needed; for OpenAI keep the default URL "
+                    + "and put your API key in its \"apiKey\" secret. An anthropic instance with its \"apiKey\" works "
+                    + "the same way. Or drop a file etc/openai.codex-" + settings.provider() + ".cfg with the line "
+                    + "baseUrl=<your server's URL>.";
+        }
+        return "This bot's model provider \"" + settings.provider() + "\" is set up but not running (" + state
+                + "). The reason is shown in the web console.";
     }
 
     private static String providerFailed(Exception e) {

@@ -110,9 +110,28 @@ class TurnRunnerTest {
         TurnRunner.Turn turn = runner(new BotSettings("bot", List.of("chat"), "", null, null, List.of(), null, 3, 0,
                 Duration.ofSeconds(1), 50)).run(List.of(), hello);
 
-        assertThat(turn.reply().text()).startsWith("This bot has no model to answer with yet.")
-                .contains("web console").contains("'provider' setting");
+        assertThat(turn.reply().text()).startsWith("This bot has no model yet.")
+                .contains("web console").contains("\"provider\" setting");
         assertThat(turn.added()).isEmpty();
+    }
+
+    @Test
+    void aProviderNamedButNotSetUpIsExplainedWithThePluginTheURLAndTheSecret() {
+        TurnRunner.Turn turn = runner(new BotSettings("bot", List.of("chat"), "openai", null, null, List.of(), null,
+                3, 0, Duration.ofSeconds(1), 50)).run(List.of(), hello);
+
+        assertThat(turn.reply().text()).contains("\"openai\", which is not set up yet", "openai-codex",
+                "/system/console/configMgr", "base URL", "\"apiKey\" secret", "etc/openai.codex-openai.cfg");
+        assertThat(turn.added()).isEmpty();
+    }
+
+    @Test
+    void aProviderSetUpButNotRunningSaysItsState() {
+        TurnRunner.Turn turn = runner(new BotSettings("bot", List.of("chat"), "broken", null, null, List.of(), null,
+                3, 0, Duration.ofSeconds(1), 50)).run(List.of(), hello);
+
+        assertThat(turn.reply().text()).isEqualTo("This bot's model provider \"broken\" is set up but not running "
+                + "(failed). The reason is shown in the web console.");
     }
 
     @Test
@@ -161,6 +180,11 @@ class TurnRunnerTest {
             @Override
             public InferenceProvider provider(String instanceId) {
                 return "llm".equals(instanceId) ? provider : null;
+            }
+
+            @Override
+            public String providerState(String instanceId) {
+                return "broken".equals(instanceId) ? "failed" : null;
             }
 
             @Override

@@ -89,6 +89,17 @@ final class WebChatServlet extends HttpServlet {
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String path = request.getPathInfo() == null ? "" : request.getPathInfo();
+        // read the body first, whatever the answer: a connection with unread request content is closed by the
+        // server, and a client that reuses it for its next request gets no answer at all
+        byte[] content;
+        try (InputStream in = request.getInputStream()) {
+            content = in.readNBytes(chat.maxMessageChars() * 6 + 1024);
+            if (in.read() != -1) {
+                error(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "a message can have at most "
+                        + chat.maxMessageChars() + " characters");
+                return;
+            }
+        }
         String refusal = refusal(request);
         if (refusal != null) {
             error(response, HttpServletResponse.SC_FORBIDDEN, refusal);
@@ -104,11 +115,10 @@ final class WebChatServlet extends HttpServlet {
             return;
         }
         JsonNode body;
-        try (InputStream in = request.getInputStream()) {
-            body = json.readTree(in.readNBytes(chat.maxMessageChars() * 4 + 1024));
+        try {
+            body = json.readTree(content);
         } catch (IOException notJson) {
-            error(response, HttpServletResponse.SC_BAD_REQUEST, "the body must be a JSON object {\"text\": \"...\"}");
-            return;
+            body = null;
         }
         if (body == null || !body.path("text").isTextual() || body.path("text").asText().isBlank()) {
             error(response, HttpServletResponse.SC_BAD_REQUEST,

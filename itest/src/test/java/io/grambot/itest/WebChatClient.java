@@ -1,0 +1,157 @@
+package io.grambot.itest;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** A web chat page as a program: posts messages as the page does and follows the conversation's event stream. */
+final class WebChatClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final URI base;
+    private final HttpClient http;
+
+    WebChatClient(URI base) {
+        this.base = base;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** The page of a web chat at {@code path} on the framework's HTTP server. */
+    static WebChatClient at(BundleContext context, String path) throws Exception {
+        ServiceReference<?> runtime = Eventually.reference(context,
+                "(objectClass=org.osgi.service.servlet.runtime.HttpServiceRuntime)");
+        Object endpoint = runtime.getProperty("osgi.http.endpoint");
+        String url = endpoint instanceof String[] all ? all[0] : String.valueOf(endpoint);
+        return new WebChatClient(URI.create(url.replaceAll("/$", "") + path + "/"));
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(base.resolve(path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(String path, String contentType, String body, Map<String, String> headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        headers.forEach(request::header);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    String newConversation() throws Exception {
+        HttpResponse<String> created = post("api/conversations", "application/json", "{}", Map.of());
+        if (created.statusCode() != 201) {
+            throw new AssertionError("creating a conversation answered " + created.statusCode() + " " + created.body());
+        }
+        return JSON.readTree(created.body()).path("conversationId").asText();
+    }
+
+    /** Posts a message as the page does; returns its transcript number. */
+    long send(String conversation, String text) throws Exception {
+        HttpResponse<String> accepted = post("api/conversations/" + conversation + "/messages", "application/json",
+                JSON.writeValueAsString(Map.of("text", text)), Map.of());
+        if (accepted.statusCode() != 202) {
+            throw new AssertionError("posting a message answered " + accepted.statusCode() + " " + accepted.body());
+        }
+        return JSON.readTree(accepted.body()).path("seq").asLong();
+    }
+
+    /** Follows a conversation's events from after entry {@code after}; close it when done. */
+    Stream follow(String conversation, long after) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("api/conversations/" + conversation
+                + "/events")).GET();
+        if (after > 0) {
+            request.header("Last-Event-ID", Long.toString(after));
+        }
+        Stream stream = new Stream();
+        stream.response = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines())
+                .thenApply(response -> {
+                    Thread reader = new Thread(() -> stream.read(response.body()), "webchat-client-" + conversation);
+                    reader.setDaemon(true);
+                    reader.start();
+                    return response;
+                });
+        return stream;
+    }
+
+    /** The entries a conversation's event stream delivered, as JSON, in order. */
+    static final class Stream implements AutoCloseable {
+        final List<JsonNode> entries = new CopyOnWriteArrayList<>();
+        /** When each answer arrived (System.nanoTime), in the order of {@link #answers()}. */
+        final List<Long> answeredAt = new CopyOnWriteArrayList<>();
+        CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> response;
+        private volatile java.util.stream.Stream<String> lines;
+
+        private void read(java.util.stream.Stream<String> body) {
+            lines = body;
+            try {
+                body.forEach(line -> {
+                    if (line.startsWith("data: ")) {
+                        long now = System.nanoTime();
+                        JsonNode entry;
+                        try {
+                            entry = JSON.readTree(line.substring(6));
+                        } catch (IOException e) {
+                            throw new IllegalStateException("an event is not JSON: " + line, e);
+                        }
+                        synchronized (this) {
+                            entries.add(entry);
+                            if (!entry.path("from").asText().equals("user")) {
+                                answeredAt.add(now);
+                            }
+                            notifyAll();
+                        }
+                    }
+                });
+            } catch (RuntimeException closed) {
+                // the stream was closed by the test
+            }
+        }
+
+        /** The entries written by someone other than the person (the bot, the system). */
+        List<JsonNode> answers() {
+            return entries.stream().filter(e -> !e.path("from").asText().equals("user")).toList();
+        }
+
+        /** Waits (bounded) until {@code count} answers arrived; returns them. */
+        synchronized List<JsonNode> awaitAnswers(int count) throws InterruptedException {
+            long deadline = System.nanoTime() + Eventually.TIMEOUT.toNanos();
+            while (answeredAt.size() < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("timed out waiting for " + count + " answers in the web chat; had "
+                            + entries);
+                }
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            return answers();
+        }
+
+        @Override
+        public void close() {
+            response.cancel(true);
+            if (lines != null) {
+                lines.close();
+            }
+        }
+    }
+}

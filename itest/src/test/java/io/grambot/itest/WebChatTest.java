@@ -1,0 +1,233 @@
+package io.grambot.itest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectService;
+import org.osgi.test.junit5.context.BundleContextExtension;
+import org.osgi.test.junit5.service.ServiceExtension;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.grambot.api.PluginEventHandler;
+import io.grambot.api.connector.Connector;
+import io.grambot.api.tool.Tool;
+
+/**
+ * The web chat end to end over real HTTP: the page, a message posted as the page posts it, the bot's turn with a
+ * tool call, the answer streamed back as a server-sent event; order and latency with many conversations at once.
+ */
+@ExtendWith(BundleContextExtension.class)
+@ExtendWith(ServiceExtension.class)
+@ExtendWith(EchoPlugin.class)
+class WebChatTest {
+
+    @InjectBundleContext
+    BundleContext context;
+
+    @InjectService
+    ConfigurationAdmin configAdmin;
+
+    private final List<Configuration> configurations = new ArrayList<>();
+    private final List<WebChatClient.Stream> streams = new ArrayList<>();
+    private WebChatClient page;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        configurations.add(Instances.create(configAdmin, "webchat", "web-it",
+                Map.of("path", "/chat-it", "title", "Test <chat>", "maxMessageChars", 100)));
+        configurations.add(Instances.create(configAdmin, "scripted", "model-web", Map.of()));
+        configurations.add(Instances.create(configAdmin, "echo", "echo-web",
+                Map.of("toolName", "loud", "prefix", "echo:")));
+        configurations.add(Instances.create(configAdmin, "grambot.bot", "webbot", Map.of("connectors",
+                new String[] { "web-it" }, "provider", "model-web", "tools", new String[] { "loud" },
+                "parallelConversations", 16)));
+        Eventually.service(context, Tool.class, Instances.filter("echo-web"));
+        Eventually.service(context, Connector.class, Instances.filter("web-it"));
+        Eventually.service(context, PluginEventHandler.class, "(service.pid=grambot.bot~webbot)");
+        page = WebChatClient.at(context, "/chat-it");
+        Eventually.until("the web chat page is served", () -> {
+            try {
+                return page.get("").statusCode() == 200;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        streams.forEach(WebChatClient.Stream::close);
+        for (Configuration configuration : configurations) {
+            configuration.delete();
+        }
+        Eventually.gone(context, Connector.class, Instances.filter("web-it"));
+        // the servlet goes after the connector service: the next test's page must not meet this one's
+        org.osgi.framework.Filter servlet = org.osgi.framework.FrameworkUtil.createFilter(
+                "(&(objectClass=jakarta.servlet.Servlet)" + Instances.filter("web-it") + ")");
+        Eventually.until("the web chat servlet is gone", () -> Eventually.count(context, servlet) == 0);
+        Eventually.gone(context, Tool.class, Instances.filter("echo-web"));
+        Eventually.gone(context, PluginEventHandler.class, "(service.factoryPid=grambot.bot)");
+    }
+
+    @Test
+    void aMessageTypedInThePageIsAnsweredThroughAToolCall() throws Exception {
+        HttpResponse<String> html = page.get("");
+        assertThat(html.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+        assertThat(html.body()).contains("<title>Test &lt;chat&gt;</title>", "chat.js");
+        assertThat(html.headers().firstValue("Content-Security-Policy")).isPresent();
+        assertThat(page.get("chat.js").body()).contains("EventSource");
+
+        String conversation = page.newConversation();
+        WebChatClient.Stream events = follow(conversation, 0);
+        long seq = page.send(conversation, "call loud hi there");
+
+        JsonNode answer = events.awaitAnswers(1).get(0);
+        assertThat(answer.path("from").asText()).isEqualTo("bot");
+        assertThat(answer.path("text").asText()).isEqualTo("tool said: echo:hi there");
+        assertThat(answer.path("seq").asLong()).isGreaterThan(seq);
+        assertThat(events.entries.get(0).path("text").asText()).as("the person's own message is in the transcript")
+                .isEqualTo("call loud hi there");
+    }
+
+    @Test
+    void aPageThatReconnectsGetsWhatItMissedAndNothingTwice() throws Exception {
+        String conversation = page.newConversation();
+        WebChatClient.Stream first = follow(conversation, 0);
+        page.send(conversation, "one");
+        first.awaitAnswers(1);
+        first.close();
+        page.send(conversation, "two"); // answered while no page listens
+
+        WebChatClient.Stream again = follow(conversation, first.entries.get(1).path("seq").asLong());
+        List<JsonNode> answers = again.awaitAnswers(1);
+
+        assertThat(answers).extracting(a -> a.path("text").asText()).containsExactly("two (3 messages)");
+        assertThat(again.entries).extracting(e -> e.path("text").asText())
+                .containsExactly("two", "two (3 messages)");
+    }
+
+    @Test
+    void badRequestsAreRefusedWithTheReason() throws Exception {
+        String conversation = page.newConversation();
+        String messages = "api/conversations/" + conversation + "/messages";
+
+        HttpResponse<String> form = page.post(messages, "application/x-www-form-urlencoded", "text=hi", Map.of());
+        assertThat(form.statusCode()).isEqualTo(403);
+        assertThat(form.body()).contains("application/json");
+
+        HttpResponse<String> foreign = page.post(messages, "application/json", "{\"text\":\"hi\"}",
+                Map.of("Origin", "http://evil.example"));
+        assertThat(foreign.statusCode()).isEqualTo(403);
+        assertThat(foreign.body()).contains("another site");
+
+        assertThat(page.post(messages, "application/json", "{\"text\":\"  \"}", Map.of()).statusCode()).isEqualTo(400);
+        assertThat(page.post(messages, "application/json", "not json", Map.of()).body()).contains("a JSON object");
+        HttpResponse<String> tooLong = page.post(messages, "application/json",
+                "{\"text\":\"" + "x".repeat(101) + "\"}", Map.of());
+        assertThat(tooLong.statusCode()).isEqualTo(413);
+        assertThat(tooLong.body()).contains("at most 100 characters; this one has 101");
+
+        HttpResponse<String> badId = page.post("api/conversations/short/messages", "application/json",
+                "{\"text\":\"hi\"}", Map.of());
+        assertThat(badId.statusCode()).isEqualTo(404);
+        assertThat(page.get("api/nothing").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void manyConversationsAtOnceKeepTheirOrderAndTurnLatencyIsMeasured() throws Exception {
+        // order: every conversation fires five messages at once; each turn must see the one before it
+        int conversations = 20;
+        List<String> ids = new ArrayList<>();
+        List<WebChatClient.Stream> ordered = new ArrayList<>();
+        for (int c = 0; c < conversations; c++) {
+            ids.add(page.newConversation());
+            ordered.add(follow(ids.get(c), 0));
+        }
+        ExecutorService senders = Executors.newFixedThreadPool(8);
+        List<Future<?>> sending = new ArrayList<>();
+        for (String id : ids) {
+            sending.add(senders.submit(() -> {
+                for (int n = 0; n < 5; n++) {
+                    page.send(id, "msg " + n);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : sending) {
+            f.get();
+        }
+        for (WebChatClient.Stream stream : ordered) {
+            assertThat(stream.awaitAnswers(5)).extracting(a -> a.path("text").asText()).containsExactly(
+                    "msg 0 (1 messages)", "msg 1 (3 messages)", "msg 2 (5 messages)", "msg 3 (7 messages)",
+                    "msg 4 (9 messages)");
+        }
+
+        // latency: 100 conversations, each sending its next message when the last is answered; every turn is a
+        // tool call round (model → tool → model) with a model that answers at once, so the time is Grambot's own
+        int concurrent = 100;
+        int turns = 10;
+        List<String> loadIds = new ArrayList<>();
+        List<WebChatClient.Stream> load = new ArrayList<>();
+        for (int c = 0; c < concurrent; c++) {
+            loadIds.add(page.newConversation());
+            load.add(follow(loadIds.get(c), 0));
+        }
+        ExecutorService people = Executors.newFixedThreadPool(concurrent);
+        List<Future<long[]>> timings = new ArrayList<>();
+        long started = System.nanoTime();
+        for (int c = 0; c < concurrent; c++) {
+            String id = loadIds.get(c);
+            WebChatClient.Stream stream = load.get(c);
+            timings.add(people.submit(() -> {
+                long[] latencies = new long[turns];
+                for (int n = 0; n < turns; n++) {
+                    long sentAt = System.nanoTime();
+                    page.send(id, "call loud " + n);
+                    List<JsonNode> answers = stream.awaitAnswers(n + 1);
+                    assertThat(answers.get(n).path("text").asText()).isEqualTo("tool said: echo:" + n);
+                    latencies[n] = stream.answeredAt.get(n) - sentAt;
+                }
+                return latencies;
+            }));
+        }
+        long[] all = new long[concurrent * turns];
+        int i = 0;
+        for (Future<long[]> f : timings) {
+            for (long latency : f.get()) {
+                all[i++] = latency;
+            }
+        }
+        long elapsed = System.nanoTime() - started;
+        people.shutdown();
+        senders.shutdown();
+        Arrays.sort(all);
+        System.out.printf("web chat turn (HTTP post -> bot -> model -> tool -> model -> SSE answer), %d conversations"
+                + " x %d turns: p50 %.2f ms, p99 %.2f ms, max %.2f ms, %.0f turns/s%n", concurrent, turns,
+                all[all.length / 2] / 1e6, all[(int) (all.length * 0.99)] / 1e6, all[all.length - 1] / 1e6,
+                all.length / (elapsed / 1e9));
+        assertThat(all).hasSize(concurrent * turns);
+    }
+
+    private WebChatClient.Stream follow(String conversation, long after) {
+        WebChatClient.Stream stream = page.follow(conversation, after);
+        streams.add(stream);
+        return stream;
+    }
+}
