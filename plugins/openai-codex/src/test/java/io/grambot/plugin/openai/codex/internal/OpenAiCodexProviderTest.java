@@ -168,12 +168,14 @@ class OpenAiCodexProviderTest {
 
         assertThat(second.text()).isEqualTo("Hello there, how may I assist you today?");
         JsonNode messages = server.last().json().get("messages");
-        assertThat(messages.get(1)).isEqualTo(parse("""
-                {"role":"assistant","content":null,"tool_calls":[{"id":"call_abc123","type":"function",
-                  "function":{"name":"get_current_weather","arguments":"%s"}}]}""".formatted(
-                messages.get(1).at("/tool_calls/0/function/arguments").asText().replace("\"", "\\\""))));
-        assertThat(parse(messages.get(1).at("/tool_calls/0/function/arguments").asText()))
+        JsonNode assistant = messages.get(1);
+        // the arguments go back as a JSON string; its spacing is the mapper's, so it is compared parsed
+        assertThat(parse(assistant.at("/tool_calls/0/function/arguments").asText()))
                 .isEqualTo(parse("{\"location\":\"Boston, MA\",\"unit\":\"celsius\"}"));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) assistant.at("/tool_calls/0/function")).remove("arguments");
+        assertThat(assistant).isEqualTo(parse("""
+                {"role":"assistant","content":null,"tool_calls":[{"id":"call_abc123","type":"function",
+                  "function":{"name":"get_current_weather"}}]}"""));
         assertThat(messages.get(2)).isEqualTo(parse("""
                 {"role":"tool","tool_call_id":"call_abc123","content":"22 degrees and sunny"}"""));
         assertThat(server.last().json().get("model").asText()).isEqualTo("gpt-4.1-mini");
