@@ -147,7 +147,6 @@ public final class JsonHttpClient {
             readEvents(what, response.statusCode(), body, request.timeout().orElse(timeout), listener, redactor);
             return null;
         });
-        return;
     }
 
     private void readEvents(String what, int status, BodyChannel body, Duration idle, SseListener listener,
@@ -257,7 +256,7 @@ public final class JsonHttpClient {
             }
             Duration wait = failure.retryAfter() != null ? failure.retryAfter()
                     : retry.backoff(attempt, random.getAsDouble());
-            if (wait.compareTo(retry.maxRetryAfter()) > 0) {
+            if (failure.retryAfter() != null && wait.compareTo(retry.maxRetryAfter()) > 0) {
                 throw failure.exception(" (it asked to wait " + describe(wait) + ", longer than the "
                         + describe(retry.maxRetryAfter()) + " this client waits)");
             }

@@ -178,6 +178,16 @@ class JsonHttpClientTest {
     }
 
     @Test
+    void theRetryAfterCapDoesNotLimitOurOwnBackoff() throws Exception {
+        server.then(json(500, "{}")).then(json(200, "{}"));
+
+        client().retry(new RetryPolicy(2, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(1)))
+                .build().json(ApiRequest.get(server.uri("/")));
+
+        assertThat(sleeps).containsExactly(Duration.ofSeconds(5));
+    }
+
+    @Test
     void aHookReadsTheWaitFromTheBody() throws Exception {
         server.then(json(429, "{\"ok\":false,\"error_code\":429,\"description\":\"Too Many Requests: retry after 4\","
                 + "\"parameters\":{\"retry_after\":4}}")).then(json(200, "{\"ok\":true}"));
