@@ -1,0 +1,26 @@
+package io.grambot.plugin.openai.codex.internal;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/** The OpenAI wire protocols this plugin speaks; the {@code api} setting chooses one. */
+enum Api {
+
+    /** {@code POST /chat/completions}: OpenAI and every OpenAI-compatible server. */
+    CHAT_COMPLETIONS("chat-completions");
+
+    // RESPONSES("responses") slots in here with its own Dialect (issue 5)
+
+    final String setting;
+
+    Api(String setting) {
+        this.setting = setting;
+    }
+
+    static Api of(String setting) {
+        return Arrays.stream(values()).filter(api -> api.setting.equals(setting)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("setting 'api' must be one of "
+                        + Arrays.stream(values()).map(api -> "'" + api.setting + "'").collect(Collectors.joining(", "))
+                        + ", was '" + setting + "'"));
+    }
+}
