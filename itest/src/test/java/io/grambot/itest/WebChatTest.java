@@ -107,6 +107,45 @@ class WebChatTest {
     }
 
     @Test
+    void anOpenAiCompatibleServerAnswersThroughTheOpenaiCodexPluginWithAToolCall() throws Exception {
+        try (FakeOpenAi server = new FakeOpenAi(context, "/fake-openai", "loud")) {
+            String baseUrl = page.base.resolve("/fake-openai/v1").toString();
+            configurations.add(Instances.create(configAdmin, "openai.codex", "local-llm",
+                    Map.of("baseUrl", baseUrl, "model", "local-model")));
+            configurations.add(Instances.create(configAdmin, "webchat", "web-llm", Map.of("path", "/chat-llm")));
+            configurations.add(Instances.create(configAdmin, "grambot.bot", "llmbot", Map.of("connectors",
+                    new String[] { "web-llm" }, "provider", "local-llm", "tools", new String[] { "loud" })));
+            Eventually.service(context, io.grambot.api.inference.InferenceProvider.class, Instances.filter("local-llm"));
+            Eventually.service(context, Connector.class, Instances.filter("web-llm"));
+            Eventually.service(context, PluginEventHandler.class, "(service.pid=grambot.bot~llmbot)");
+            WebChatClient llmPage = WebChatClient.at(context, "/chat-llm");
+            Eventually.until("the second page is served", () -> {
+                try {
+                    return llmPage.get("").statusCode() == 200;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+
+            String conversation = llmPage.newConversation();
+            WebChatClient.Stream events = llmPage.follow(conversation, 0);
+            streams.add(events);
+            llmPage.send(conversation, "hello model");
+
+            assertThat(events.awaitAnswers(1).get(0).path("text").asText())
+                    .isEqualTo("the tool said: echo:hello model");
+            assertThat(server.requests).hasSize(2);
+            JsonNode first = server.requests.get(0);
+            assertThat(first.path("model").asText()).isEqualTo("local-model");
+            assertThat(first.path("tools").get(0).path("function").path("name").asText()).isEqualTo("loud");
+            JsonNode toolResult = server.requests.get(1).path("messages");
+            assertThat(toolResult.get(toolResult.size() - 1).path("role").asText()).isEqualTo("tool");
+            assertThat(toolResult.get(toolResult.size() - 1).path("tool_call_id").asText()).isEqualTo("call_1");
+            assertThat(server.authorizations).as("no key, no Authorization header").containsOnly("null");
+        }
+    }
+
+    @Test
     void aPageThatReconnectsGetsWhatItMissedAndNothingTwice() throws Exception {
         String conversation = page.newConversation();
         WebChatClient.Stream first = follow(conversation, 0);
