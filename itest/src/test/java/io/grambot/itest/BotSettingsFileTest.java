@@ -7,6 +7,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Dictionary;
 import java.util.LinkedHashMap;
@@ -116,6 +117,7 @@ class BotSettingsFileTest {
         assertThat(componentState("bsf-bot")).isIn(ComponentConfigurationDTO.SATISFIED,
                 ComponentConfigurationDTO.ACTIVE);
 
+        awaitAnswering(chat);
         chat.receive("bsf-room", "m1", "hello");
         assertThat(awaitReplies(chat, "bsf-room", 1)).containsExactly("hello (1 messages)");
 
@@ -139,6 +141,7 @@ class BotSettingsFileTest {
         Eventually.service(context, PluginEventHandler.class, handler);
         assertThat(botConfiguration("bsf-bot").orElseThrow().getProperties().get("systemPrompt"))
                 .isEqualTo("Be brief.");
+        awaitAnswering(chat);
         chat.receive("bsf-room", "m3", "back");
         assertThat(awaitReplies(chat, "bsf-room", 2)).containsExactly("hello (1 messages)", "back (3 messages)");
 
@@ -237,6 +240,27 @@ class BotSettingsFileTest {
 
     private int componentState(String botId) {
         return componentConfiguration(botId).map(c -> c.state).orElse(-1);
+    }
+
+    /**
+     * Sends probes, each in a conversation of its own, until the bot answers one. The handler service being
+     * registered is not enough: the test's tracker may hear of it before the event queue has bound it, and an event
+     * dispatched in between has no handler and is dropped.
+     */
+    private static void awaitAnswering(TestChatConnector chat) throws Exception {
+        for (int attempt = 1;; attempt++) {
+            String conversation = "bsf-probe-" + attempt + "-" + System.nanoTime();
+            chat.receive(conversation, "probe", "probe");
+            try {
+                Eventually.until("an answer in " + conversation, Duration.ofSeconds(2),
+                        () -> !replies(chat, conversation).isEmpty());
+                return;
+            } catch (AssertionError unanswered) {
+                if (attempt == 10) {
+                    throw unanswered;
+                }
+            }
+        }
     }
 
     private static List<String> awaitReplies(TestChatConnector chat, String conversation, int count)
