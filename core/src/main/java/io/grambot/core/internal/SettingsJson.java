@@ -55,8 +55,6 @@ final class SettingsJson {
     static final String PLUGINS = Kind.PLUGIN.section;
     static final String BOTS = Kind.BOT.section;
     static final String ENGINE = "engine";
-    static final String INSTANCE_ID = Kind.PLUGIN.idField;
-    static final String BOT_ID = Kind.BOT.idField;
     static final String PLUGIN_ID = "pluginId";
     static final String ENABLED = "enabled";
     static final String SETTINGS = "settings";
