@@ -52,7 +52,6 @@ import io.grambot.core.internal.SettingsDocument.Kind;
  */
 final class SettingsJson {
 
-    static final String PLUGINS = Kind.PLUGIN.section;
     static final String BOTS = Kind.BOT.section;
     static final String ENGINE = "engine";
     static final String PLUGIN_ID = "pluginId";
