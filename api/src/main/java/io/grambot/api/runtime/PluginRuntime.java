@@ -26,8 +26,9 @@ public interface PluginRuntime {
     Optional<Map<String, Object>> settingsSchema(String pluginId);
 
     /**
-     * What is wrong with {@code settings.json} (file, line, column and reason) while it cannot be read; it changes
-     * nothing while it is broken.
+     * What is wrong with {@code settings.json} (file, line, column and reason) while it cannot be used: it does not
+     * parse, breaks the format, or gives a bot settings the bot declaration refuses. It changes nothing while it is
+     * broken.
      */
     Optional<String> settingsFileProblem();
 }

@@ -53,10 +53,16 @@ public final class BotComponent implements PluginEventHandler {
 
     static final String FACTORY_PID = "grambot.bot";
     static final String RESET_COMMAND = "/reset";
+    /** Named so that {@link InstanceWiring} can target it: a disabled bot's target matches no service. */
+    static final String REGISTRIES_REFERENCE = "registries";
 
     @ObjectClassDefinition(name = "Grambot bot", description = "A bot: which channels it listens to, which model "
             + "answers, with which instructions, tools and limits.")
     public @interface Config {
+
+        @AttributeDefinition(name = "Enabled", description = "Whether the bot answers; a disabled bot keeps its "
+                + "settings and history.")
+        boolean enabled() default true;
 
         @AttributeDefinition(name = "Connectors", description = "Instance ids of the connectors the bot listens to "
                 + "and answers through, for example webchat.")
@@ -111,7 +117,7 @@ public final class BotComponent implements PluginEventHandler {
 
     @Activate
     public BotComponent(Config config, Map<String, Object> properties, BundleContext context,
-            @Reference Registries registries, @Reference PluginRuntime runtime,
+            @Reference(name = REGISTRIES_REFERENCE) Registries registries, @Reference PluginRuntime runtime,
             @Reference(service = LoggerFactory.class) Logger log) {
         String botId = InstanceIds.checkInstanceId(
                 InstanceIds.of(String.valueOf(properties.get(Constants.SERVICE_PID)), FACTORY_PID));

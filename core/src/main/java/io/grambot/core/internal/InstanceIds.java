@@ -26,10 +26,18 @@ final class InstanceIds {
 
     /** Checks an instance id, saying what is wrong with it. */
     static String checkInstanceId(String instanceId) {
-        if (!VALID.matcher(instanceId).matches()) {
-            throw new IllegalArgumentException("instance id '" + instanceId
+        return checkId("instance", instanceId);
+    }
+
+    /**
+     * Checks an id by the instance id rules, saying what is wrong with it; {@code noun} names what it identifies
+     * ({@code bot}: bot ids follow the same rules, since they also name a directory and a configuration).
+     */
+    static String checkId(String noun, String id) {
+        if (!VALID.matcher(id).matches()) {
+            throw new IllegalArgumentException(noun + " id '" + id
                     + "' must start with a letter or digit and contain only letters, digits, '.', '_' and '-' (at most 128)");
         }
-        return instanceId;
+        return id;
     }
 }

@@ -18,7 +18,10 @@ import io.grambot.api.PluginConstants;
  * instance and plugin ids (which DS propagates to every service the component publishes) and targets the
  * component's {@value PluginConstants#CONTEXT_REFERENCE} reference at the instance's own context; applies the
  * instance's overrides (see {@link SettingsOverrides}) and removes secret settings, which the component reads through
- * its context's secrets. Nothing is written to the stored configuration.
+ * its context's secrets. A bot's configuration (see {@link BotComponent}) with {@code enabled=false} gets a target
+ * on the bot's registries reference that no service matches, so DS does not activate a disabled bot (and
+ * deactivates one that is disabled while it runs), the same way a disabled plugin instance loses its context. Nothing
+ * is written to the stored configuration.
  *
  * <p>The runtime lists this plugin in {@code felix.cm.config.plugins}, so ConfigAdmin delivers no configuration
  * before it is registered.
@@ -37,6 +40,9 @@ public final class InstanceWiring implements ConfigurationPlugin {
      */
     static final String SERVING_BUNDLE = "grambot.instance.bundle";
 
+    /** A service property no service has: the target filter of a disabled bot's registries reference names it. */
+    static final String DISABLED_BOT = "grambot.bot.disabled";
+
     private final SettingsSchemas schemas;
     private final SettingsOverrides overrides;
 
@@ -54,6 +60,15 @@ public final class InstanceWiring implements ConfigurationPlugin {
     public void modifyConfiguration(ServiceReference<?> reference, Dictionary<String, Object> properties) {
         if (!(properties.get(Constants.SERVICE_PID) instanceof String pid)
                 || !(properties.get("service.factoryPid") instanceof String factoryPid)) {
+            return;
+        }
+        if (BotComponent.FACTORY_PID.equals(factoryPid)) {
+            if (!SettingValues.isEnabled(properties)) {
+                // a disabled bot keeps its configuration and history, but DS must not activate it: its registries
+                // reference gets a target no service has, so the component stays unsatisfied until it is enabled
+                properties.put(BotComponent.REGISTRIES_REFERENCE + ".target",
+                        disabledBotFilter(InstanceIds.of(pid, factoryPid)));
+            }
             return;
         }
         Bundle target = reference == null ? null : reference.getBundle();
@@ -75,6 +90,11 @@ public final class InstanceWiring implements ConfigurationPlugin {
                 }
             });
         });
+    }
+
+    /** The target that keeps a disabled bot's component unsatisfied; it names the bot for the console's view. */
+    static String disabledBotFilter(String botId) {
+        return "(" + DISABLED_BOT + "=" + escape(botId) + ")";
     }
 
     static String contextFilter(String instanceId) {

@@ -11,8 +11,10 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Dictionary;
+import java.util.EnumMap;
 import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,6 +32,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -51,11 +54,15 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.util.tracker.BundleTracker;
 
 import io.grambot.api.PluginConstants;
+import io.grambot.core.internal.SettingsDocument.Entry;
+import io.grambot.core.internal.SettingsDocument.Kind;
 
 /**
  * Keeps {@code settings.json} in the data directory and ConfigAdmin in line, both ways. Each entry of the file's
- * {@code plugins} array is the factory configuration {@code <factoryPid>~<instanceId>} of its plugin; the file's
- * {@code engine} object is the configuration {@value PluginInstanceManager#ENGINE_PID}. See {@link SettingsJson} for
+ * {@code plugins} array is the factory configuration {@code <factoryPid>~<instanceId>} of its plugin; each entry of
+ * its {@code bots} array is the factory configuration {@code grambot.bot~<botId>} (see {@link BotComponent}); the
+ * file's {@code engine} object is the configuration {@value PluginInstanceManager#ENGINE_PID}. Instances and bots
+ * go through the same code, as {@link SettingsDocument.Entry entries} of two kinds. See {@link SettingsJson} for
  * the format and {@link SettingsMerge} for how concurrent edits combine.
  *
  * <p>All reconciliation runs on one thread. Configuration events, plugin bundles coming and going, and changes to
@@ -66,8 +73,11 @@ import io.grambot.api.PluginConstants;
  * The state both sides last agreed on is kept in {@code state/settings.base.json}, so edits made
  * while Grambot was down merge the same way at start.
  *
- * <p>A file that does not parse, or breaks a rule of the format, changes nothing and is not overwritten until it is
- * fixed; {@link #problem()} says where it is wrong.
+ * <p>A file that does not parse, or breaks a rule of the format, or gives a bot settings that the bot declaration
+ * refuses, changes nothing and is not overwritten until it is fixed; {@link #problem()} says where it is wrong.
+ * (Plugin instances are checked later, by {@link PluginInstanceManager}, against a declaration that is only there
+ * while the plugin is installed; the bots' declaration is the core's own, so a bad bot value never reaches
+ * ConfigAdmin.)
  */
 @Designate(ocd = SettingsFileSync.Config.class)
 @Component(immediate = true, configurationPid = SettingsFileSync.PID,
@@ -77,8 +87,6 @@ public final class SettingsFileSync implements ConfigurationListener {
     static final String PID = "grambot.settings";
     static final String ENGINE_PID = PluginInstanceManager.ENGINE_PID;
     static final String BASE_FILE = "settings.base.json";
-    // stands for the engine settings among unsettled instance ids; not a valid instance id, so no clash
-    private static final String ENGINE_UNSETTLED = "(engine)";
 
     @ObjectClassDefinition(name = "Grambot settings file",
             description = "Keeps settings.json in the data directory and the instance configurations in line.")
@@ -99,6 +107,8 @@ public final class SettingsFileSync implements ConfigurationListener {
     }
 
     private final ConfigurationAdmin configAdmin;
+    private final SettingsSchemas schemas;
+    private final Bundle core;
     private final Logger log;
     private final Path settingsFile;
     private final Path baseFile;
@@ -125,9 +135,12 @@ public final class SettingsFileSync implements ConfigurationListener {
 
     @Activate
     public SettingsFileSync(BundleContext context, Config config, @Reference ConfigurationAdmin configAdmin,
-            @Reference(service = LoggerFactory.class) Logger log) throws IOException {
+            @Reference SettingsSchemas schemas, @Reference(service = LoggerFactory.class) Logger log)
+            throws IOException {
         DataLayout layout = DataLayout.of(context);
         this.configAdmin = configAdmin;
+        this.schemas = schemas;
+        this.core = context.getBundle();
         this.log = log;
         this.settingsFile = layout.settingsFile();
         this.baseFile = layout.stateDirectory().resolve(BASE_FILE);
@@ -321,28 +334,38 @@ public final class SettingsFileSync implements ConfigurationListener {
     /** One reconciliation: read both sides, merge them against the base, write back what changed on each side. */
     private void sync() throws IOException {
         byte[] read = readIfExists(settingsFile);
-        SettingsDocument edited = null;
+        SettingsJson.Parsed edited = null;
         if (read != null) {
             try {
-                edited = SettingsJson.parse(read);
+                edited = SettingsJson.read(read);
             } catch (SettingsJson.InvalidSettingsException e) {
                 reportProblem(settingsFile + ": " + e.getMessage());
                 return;
             }
         }
-        clearProblem();
         Set<String> warnings = new LinkedHashSet<>();
-        ConfigView view = configView(edited, warnings);
-        SettingsMerge.Result result = SettingsMerge.merge(base, edited == null ? base : edited, view.document);
-        result.conflicts().forEach(conflict -> log.warn("{}", conflict));
+        ConfigView view = configView(edited == null ? null : edited.document(), warnings);
+        SettingsMerge.Result result = SettingsMerge.merge(base, edited == null ? base : edited.document(),
+                view.document);
         SettingsDocument merged = result.merged();
+        SettingsJson.Positions positions = edited == null ? SettingsJson.Positions.NONE : edited.positions();
+        Optional<String> invalidBot = botSchema()
+                .flatMap(schema -> invalidBot(merged, view.document(), schema, positions));
+        if (invalidBot.isPresent()) {
+            reportProblem(settingsFile + ": " + invalidBot.get());
+            return;
+        }
+        clearProblem();
+        result.conflicts().forEach(conflict -> log.warn("{}", conflict));
 
         Changes changes = new Changes();
-        applyInstances(merged, view, changes);
+        for (Kind kind : Kind.values()) {
+            applyEntries(kind, merged, view, changes);
+        }
         applyEngine(merged.engine(), view, changes);
 
         boolean fileSettled = true;
-        if (edited == null || !edited.same(merged)) {
+        if (edited == null || !edited.document().same(merged)) {
             if (!Arrays.equals(readIfExists(settingsFile), read)) {
                 fileSettled = false; // edited while we merged: keep the edit and merge again
                 requestSync();
@@ -352,7 +375,7 @@ public final class SettingsFileSync implements ConfigurationListener {
                 changes.fileWritten = true;
             }
         }
-        SettingsDocument nextBase = fileSettled ? settled(merged, changes.unsettled) : base;
+        SettingsDocument nextBase = fileSettled ? settled(merged, changes) : base;
         if (!nextBase.same(base) || !Files.exists(baseFile)) {
             AtomicFiles.write(baseFile, SettingsJson.write(nextBase), true);
         }
@@ -379,20 +402,70 @@ public final class SettingsFileSync implements ConfigurationListener {
         }
     }
 
-    /** The base after a sync: the merged document, except where ConfigAdmin could not be brought in line. */
-    private SettingsDocument settled(SettingsDocument merged, Set<String> unsettled) {
-        if (unsettled.isEmpty()) {
-            return merged;
-        }
-        Map<String, SettingsDocument.Instance> plugins = new LinkedHashMap<>(merged.plugins());
-        for (String id : unsettled) {
-            if (base.plugins().containsKey(id)) {
-                plugins.put(id, base.plugins().get(id));
-            } else {
-                plugins.remove(id);
+    /** The bots' settings declaration (the Metatype of {@link BotComponent.Config}), if Metatype has it. */
+    private Optional<SettingsSchema> botSchema() {
+        return schemas.of(core, BotComponent.FACTORY_PID).schema();
+    }
+
+    /**
+     * What is wrong with the first bot the merge would write to ConfigAdmin with settings the bot declaration
+     * refuses (a wrong type, a value out of range or not among the options, a missing required setting, a key that
+     * is no bot setting), with the position of the first offending setting in the file where it is known. Only
+     * settings that differ from what ConfigAdmin holds are checked: what ConfigAdmin already holds is not the
+     * file's doing, so it neither blocks the file nor is checked twice.
+     */
+    static Optional<String> invalidBot(SettingsDocument merged, SettingsDocument config, SettingsSchema schema,
+            SettingsJson.Positions positions) {
+        for (Entry bot : merged.bots().values()) {
+            Entry current = config.bots().get(bot.id());
+            if (bot.same(current)) {
+                continue;
+            }
+            Map<String, Object> held = current == null ? Map.of() : current.settings();
+            List<Validation.Problem> problems = new ArrayList<>();
+            for (String key : bot.settings().keySet()) {
+                if (!schema.keys().contains(key) && !SettingValues.same(bot.settings().get(key), held.get(key))) {
+                    problems.add(new Validation.Problem(key, "additionalProperties", bot.describe() + ": setting '"
+                            + key + "' is not a bot setting; expected one of " + String.join(", ", schema.keys().stream()
+                                    .filter(k -> !SettingValues.isBookkeeping(k)).toList())));
+                }
+            }
+            Validation validation = schema.validate(bot.describe(), bot.settings());
+            for (Validation.Problem problem : validation.problems()) {
+                if (current == null || !SettingValues.same(bot.settings().get(problem.key()), held.get(problem.key()))) {
+                    problems.add(problem);
+                }
+            }
+            if (!problems.isEmpty()) {
+                SettingsJson.Position at = positions.of(Kind.BOT, bot.id(), problems.get(0).key());
+                return Optional.of((at == null ? "" : at + ": ") + problems.stream().map(Validation.Problem::message)
+                        .collect(Collectors.joining("; ")));
             }
         }
-        return new SettingsDocument(plugins, unsettled.contains(ENGINE_UNSETTLED) ? base.engine() : merged.engine());
+        return Optional.empty();
+    }
+
+    /** The base after a sync: the merged document, except where ConfigAdmin could not be brought in line. */
+    private SettingsDocument settled(SettingsDocument merged, Changes changes) {
+        SettingsDocument settled = merged;
+        for (Kind kind : Kind.values()) {
+            Set<String> unsettled = changes.unsettled.get(kind);
+            if (unsettled.isEmpty()) {
+                continue;
+            }
+            Map<String, Entry> entries = new LinkedHashMap<>(merged.entries(kind));
+            for (String id : unsettled) {
+                Entry before = base.entries(kind).get(id);
+                if (before != null) {
+                    entries.put(id, before);
+                } else {
+                    entries.remove(id);
+                }
+            }
+            settled = settled.with(kind, entries);
+        }
+        return changes.engineUnsettled
+                ? new SettingsDocument(settled.plugins(), settled.bots(), base.engine()) : settled;
     }
 
     // ---- ConfigAdmin -> document
@@ -408,7 +481,7 @@ public final class SettingsFileSync implements ConfigurationListener {
         }
     }
 
-    private record ConfigView(SettingsDocument document, Map<String, Handle> handles, Handle engine) {}
+    private record ConfigView(SettingsDocument document, Map<Kind, Map<String, Handle>> handles, Handle engine) {}
 
     private ConfigView configView(SettingsDocument edited, Set<String> warnings) throws IOException {
         Map<String, String> pluginIds = new HashMap<>();
@@ -429,8 +502,12 @@ public final class SettingsFileSync implements ConfigurationListener {
                 // deleted while listed: gone, as it will be in the next list
             }
         }
-        Map<String, SettingsDocument.Instance> plugins = new LinkedHashMap<>();
-        Map<String, Handle> handles = new HashMap<>();
+        Map<Kind, Map<String, Entry>> entries = new EnumMap<>(Kind.class);
+        Map<Kind, Map<String, Handle>> handles = new EnumMap<>(Kind.class);
+        for (Kind kind : Kind.values()) {
+            entries.put(kind, new LinkedHashMap<>());
+            handles.put(kind, new HashMap<>());
+        }
         Map<String, Object> engine = Map.of();
         Handle engineHandle = null;
         for (Map.Entry<String, Configuration> listed : byPid.entrySet()) {
@@ -454,30 +531,37 @@ public final class SettingsFileSync implements ConfigurationListener {
                 engineHandle = new Handle(configuration, pid, null, changeCount);
                 continue;
             }
-            String instanceId = InstanceIds.of(pid, factoryPid);
-            String pluginId = pluginId(factoryPid, properties, instanceId, pluginIds, edited);
-            if (pluginId == null) {
-                continue; // not a plugin instance
+            String id = InstanceIds.of(pid, factoryPid);
+            Kind kind;
+            String pluginId = null;
+            if (BotComponent.FACTORY_PID.equals(factoryPid)) {
+                kind = Kind.BOT;
+            } else {
+                kind = Kind.PLUGIN;
+                pluginId = pluginId(factoryPid, properties, id, pluginIds, edited);
+                if (pluginId == null) {
+                    continue; // not a plugin instance
+                }
             }
             try {
-                InstanceIds.checkInstanceId(instanceId);
+                InstanceIds.checkId(kind.noun, id);
             } catch (IllegalArgumentException e) {
                 warnings.add("configuration " + pid + " is left out of " + settingsFile.getFileName() + ": "
                         + e.getMessage());
                 continue;
             }
-            if (plugins.containsKey(instanceId)) {
-                warnings.add("configuration " + pid + " is left out of " + settingsFile.getFileName()
-                        + ": instance id '" + instanceId + "' is already used by "
-                        + handles.get(instanceId).pid());
+            Map<String, Handle> handlesOfKind = handles.get(kind);
+            if (handlesOfKind.containsKey(id)) {
+                warnings.add("configuration " + pid + " is left out of " + settingsFile.getFileName() + ": "
+                        + kind.noun + " id '" + id + "' is already used by " + handlesOfKind.get(id).pid());
                 continue;
             }
-            plugins.put(instanceId, new SettingsDocument.Instance(instanceId, pluginId,
-                    SettingValues.isEnabled(properties),
-                    settings(properties, "instance '" + instanceId + "'", warnings)));
-            handles.put(instanceId, new Handle(configuration, pid, factoryPid, changeCount));
+            entries.get(kind).put(id, new Entry(kind, id, pluginId, SettingValues.isEnabled(properties),
+                    settings(properties, kind.describe(id), warnings)));
+            handlesOfKind.put(id, new Handle(configuration, pid, factoryPid, changeCount));
         }
-        return new ConfigView(new SettingsDocument(plugins, engine), handles, engineHandle);
+        return new ConfigView(new SettingsDocument(entries.get(Kind.PLUGIN), entries.get(Kind.BOT), engine), handles,
+                engineHandle);
     }
 
     /**
@@ -495,8 +579,8 @@ public final class SettingsFileSync implements ConfigurationListener {
             return installed.get(factoryPid);
         }
         for (SettingsDocument known : edited == null ? List.of(base) : List.of(edited, base)) {
-            SettingsDocument.Instance instance = known.plugins().get(instanceId);
-            if (instance != null && PluginConstants.factoryPid(instance.pluginId()).equals(factoryPid)) {
+            Entry instance = known.plugins().get(instanceId);
+            if (instance != null && instance.factoryPid().equals(factoryPid)) {
                 return instance.pluginId();
             }
         }
@@ -526,41 +610,55 @@ public final class SettingsFileSync implements ConfigurationListener {
     // ---- document -> ConfigAdmin
 
     private static final class Changes {
-        final Set<String> unsettled = new HashSet<>();
+        /** The entries ConfigAdmin could not be brought in line with, by kind. */
+        final Map<Kind, Set<String>> unsettled = new EnumMap<>(Kind.class);
         final Set<String> errors = new LinkedHashSet<>();
+        boolean engineUnsettled;
         int created;
         int updated;
         int deleted;
         boolean fileWritten;
+
+        Changes() {
+            for (Kind kind : Kind.values()) {
+                unsettled.put(kind, new HashSet<>());
+            }
+        }
+
+        void unsettled(Entry entry) {
+            unsettled.get(entry.kind()).add(entry.id());
+        }
 
         boolean any() {
             return created + updated + deleted > 0 || fileWritten;
         }
     }
 
-    private void applyInstances(SettingsDocument merged, ConfigView view, Changes changes) {
+    /** Brings the configurations of one kind of entry in line with the merged document. */
+    private void applyEntries(Kind kind, SettingsDocument merged, ConfigView view, Changes changes) {
+        Map<String, Entry> wantedEntries = merged.entries(kind);
+        Map<String, Handle> handles = view.handles().get(kind);
         Set<String> blocked = new HashSet<>();
-        for (Map.Entry<String, Handle> entry : view.handles().entrySet()) {
+        for (Map.Entry<String, Handle> entry : handles.entrySet()) {
             String id = entry.getKey();
-            SettingsDocument.Instance wanted = merged.plugins().get(id);
-            if (wanted == null
-                    || !PluginConstants.factoryPid(wanted.pluginId()).equals(entry.getValue().factoryPid())) {
-                if (delete(id, entry.getValue(), changes)) {
+            Entry wanted = wantedEntries.get(id);
+            if (wanted == null || !wanted.factoryPid().equals(entry.getValue().factoryPid())) {
+                Entry current = view.document().entries(kind).get(id);
+                if (delete(current, entry.getValue(), changes)) {
                     changes.deleted++;
                 } else {
                     blocked.add(id);
                 }
             }
         }
-        for (SettingsDocument.Instance wanted : merged.plugins().values()) {
-            String id = wanted.instanceId();
-            Handle handle = view.handles().get(id);
+        for (Entry wanted : wantedEntries.values()) {
+            String id = wanted.id();
+            Handle handle = handles.get(id);
             if (blocked.contains(id)) {
-                changes.unsettled.add(id);
-            } else if (handle != null && PluginConstants.factoryPid(wanted.pluginId())
-                    .equals(handle.factoryPid())) {
-                SettingsDocument.Instance current = view.document().plugins().get(id);
-                if (!wanted.same(current) && update(id, handle, current, wanted, changes)) {
+                changes.unsettled(wanted);
+            } else if (handle != null && wanted.factoryPid().equals(handle.factoryPid())) {
+                Entry current = view.document().entries(kind).get(id);
+                if (!wanted.same(current) && update(handle, current, wanted, changes)) {
                     changes.updated++;
                 }
             } else if (create(wanted, changes)) {
@@ -569,9 +667,9 @@ public final class SettingsFileSync implements ConfigurationListener {
         }
     }
 
-    private boolean delete(String id, Handle handle, Changes changes) {
+    private boolean delete(Entry current, Handle handle, Changes changes) {
         if (handle.changedSince()) {
-            changes.unsettled.add(id);
+            changes.unsettled(current);
             requestSync();
             return false;
         }
@@ -579,17 +677,16 @@ public final class SettingsFileSync implements ConfigurationListener {
             delete(handle.configuration());
             return true;
         } catch (IOException | IllegalStateException e) {
-            changes.unsettled.add(id);
-            changes.errors.add("could not delete the configuration of instance '" + id + "': " + describe(e));
+            changes.unsettled(current);
+            changes.errors.add("could not delete the configuration of " + current.describe() + ": " + describe(e));
             return false;
         }
     }
 
-    private boolean update(String id, Handle handle, SettingsDocument.Instance seen,
-            SettingsDocument.Instance wanted, Changes changes) {
+    private boolean update(Handle handle, Entry seen, Entry wanted, Changes changes) {
         Dictionary<String, Object> current = handle.changedSince() ? null : handle.configuration().getProperties();
         if (current == null) {
-            changes.unsettled.add(id); // changed or deleted elsewhere while we merged: merge again
+            changes.unsettled(wanted); // changed or deleted elsewhere while we merged: merge again
             requestSync();
             return false;
         }
@@ -600,7 +697,8 @@ public final class SettingsFileSync implements ConfigurationListener {
         } else if (enabled != null || !wanted.enabled()) {
             next.put(PluginConstants.ENABLED, wanted.enabled());
         }
-        if (current.get(PluginConstants.PLUGIN_ID) != null || !wanted.pluginId().equals(seen.pluginId())) {
+        if (wanted.pluginId() != null && (current.get(PluginConstants.PLUGIN_ID) != null
+                || !wanted.pluginId().equals(seen.pluginId()))) {
             next.put(PluginConstants.PLUGIN_ID, wanted.pluginId());
         }
         putSettings(next, wanted.settings(), current);
@@ -608,43 +706,46 @@ public final class SettingsFileSync implements ConfigurationListener {
             update(handle.configuration(), next);
             return true;
         } catch (IOException | RuntimeException e) {
-            changes.unsettled.add(id);
-            changes.errors.add("could not update the configuration of instance '" + id + "': " + describe(e));
+            changes.unsettled(wanted);
+            changes.errors.add("could not update the configuration of " + wanted.describe() + ": " + describe(e));
             return false;
         }
     }
 
-    private boolean create(SettingsDocument.Instance wanted, Changes changes) {
-        String id = wanted.instanceId();
-        String factoryPid = PluginConstants.factoryPid(wanted.pluginId());
+    private boolean create(Entry wanted, Changes changes) {
+        String id = wanted.id();
+        String factoryPid = wanted.factoryPid();
         try {
             Configuration configuration = configAdmin.getFactoryConfiguration(factoryPid, id, "?");
             if (!factoryPid.equals(configuration.getFactoryPid()) && configuration.getProperties() == null) {
                 // FileInstall 3.7.4 (FELIX-6812) answers the update event of a configuration deleted meanwhile by
                 // creating an empty singleton with its PID, and ConfigAdmin hands that out for the PID from then
-                // on: delete the leftover so that the instance becomes a factory configuration again
+                // on: delete the leftover so that the entry becomes a factory configuration again
                 delete(configuration);
                 configuration = configAdmin.getFactoryConfiguration(factoryPid, id, "?");
             }
             if (!factoryPid.equals(configuration.getFactoryPid())) {
-                changes.errors.add("could not create the configuration of instance '" + id + "': the configuration "
-                        + configuration.getPid() + " exists and is not a factory configuration of " + factoryPid);
-                changes.unsettled.add(id);
+                changes.errors.add("could not create the configuration of " + wanted.describe()
+                        + ": the configuration " + configuration.getPid()
+                        + " exists and is not a factory configuration of " + factoryPid);
+                changes.unsettled(wanted);
                 return false;
             }
             if (configuration.getProperties() != null) {
-                changes.unsettled.add(id); // created elsewhere while we merged; its event brings it in
+                changes.unsettled(wanted); // created elsewhere while we merged; its event brings it in
                 return false;
             }
             Hashtable<String, Object> properties = new Hashtable<>();
-            properties.put(PluginConstants.PLUGIN_ID, wanted.pluginId());
+            if (wanted.pluginId() != null) {
+                properties.put(PluginConstants.PLUGIN_ID, wanted.pluginId());
+            }
             properties.put(PluginConstants.ENABLED, wanted.enabled());
             putSettings(properties, wanted.settings(), null);
             update(configuration, properties);
             return true;
         } catch (IOException | RuntimeException e) {
-            changes.unsettled.add(id);
-            changes.errors.add("could not create the configuration of instance '" + id + "': " + describe(e));
+            changes.unsettled(wanted);
+            changes.errors.add("could not create the configuration of " + wanted.describe() + ": " + describe(e));
             return false;
         }
     }
@@ -661,12 +762,12 @@ public final class SettingsFileSync implements ConfigurationListener {
                 configuration = configAdmin.getConfiguration(ENGINE_PID, "?");
                 current = configuration.getProperties();
                 if (current != null) {
-                    changes.unsettled.add(ENGINE_UNSETTLED); // created elsewhere while we merged
+                    changes.engineUnsettled = true; // created elsewhere while we merged
                     return;
                 }
             } else {
                 if (handle.changedSince()) {
-                    changes.unsettled.add(ENGINE_UNSETTLED);
+                    changes.engineUnsettled = true;
                     requestSync();
                     return;
                 }
@@ -682,7 +783,7 @@ public final class SettingsFileSync implements ConfigurationListener {
                 changes.updated++;
             }
         } catch (IOException | RuntimeException e) {
-            changes.unsettled.add(ENGINE_UNSETTLED);
+            changes.engineUnsettled = true;
             changes.errors.add("could not update the engine configuration " + ENGINE_PID + ": " + describe(e));
         }
     }

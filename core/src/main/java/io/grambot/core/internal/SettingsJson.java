@@ -4,6 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -24,6 +26,10 @@ import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 
+import io.grambot.api.PluginConstants;
+import io.grambot.core.internal.SettingsDocument.Entry;
+import io.grambot.core.internal.SettingsDocument.Kind;
+
 /**
  * Reads and writes {@code settings.json}:
  *
@@ -32,20 +38,22 @@ import com.fasterxml.jackson.core.util.Separators;
  *   "plugins": [
  *     { "instanceId": "main", "pluginId": "telegram", "enabled": true, "settings": { "polling": true } }
  *   ],
+ *   "bots": [
+ *     { "botId": "default", "enabled": true, "settings": { "connectors": ["webchat"], "provider": "openai" } }
+ *   ],
  *   "engine": { "language": "en" }
  * }
  * </pre>
  *
- * Reading is strict so that rewriting the file never drops anything the user wrote: unknown or repeated fields, a
- * repeated instance id, an invalid instance id, bookkeeping keys, and values ConfigAdmin cannot hold (null, nested
- * objects, arrays mixing kinds or holding arrays or objects) each reject the whole file with the line and column.
- * Messages name instances and keys, never values.
+ * Every section is optional. Reading is strict so that rewriting the file never drops anything the user wrote:
+ * unknown or repeated fields, a repeated or invalid instance or bot id, a plugin id that names the bots' factory PID,
+ * bookkeeping keys, and values ConfigAdmin cannot hold (null, nested objects, arrays mixing kinds or holding arrays or
+ * objects) each reject the whole file with the line and column. Messages name entries and keys, never values.
  */
 final class SettingsJson {
 
-    static final String PLUGINS = "plugins";
+    static final String BOTS = Kind.BOT.section;
     static final String ENGINE = "engine";
-    static final String INSTANCE_ID = "instanceId";
     static final String PLUGIN_ID = "pluginId";
     static final String ENABLED = "enabled";
     static final String SETTINGS = "settings";
@@ -85,10 +93,50 @@ final class SettingsJson {
         }
     }
 
+    /** A position in the file. */
+    record Position(int line, int column) {
+        @Override
+        public String toString() {
+            return "line " + line + ", column " + column;
+        }
+    }
+
+    /**
+     * Where each entry and each of its settings keys is in the file, for problems found after parsing (a bot's
+     * settings checked against the bot declaration).
+     */
+    static final class Positions {
+
+        static final Positions NONE = new Positions();
+
+        private record Key(Kind kind, String id, String setting) {}
+
+        private final Map<Key, Position> positions = new HashMap<>();
+
+        private void put(Kind kind, String id, String setting, JsonLocation at) {
+            positions.put(new Key(kind, id, setting), new Position(at.getLineNr(), at.getColumnNr()));
+        }
+
+        /** Where the setting is, else where its entry is; {@code null} when the file does not hold the entry. */
+        Position of(Kind kind, String id, String setting) {
+            Position key = setting == null ? null : positions.get(new Key(kind, id, setting));
+            return key != null ? key : positions.get(new Key(kind, id, null));
+        }
+    }
+
+    /** A parsed file: its content and where things are in it. */
+    record Parsed(SettingsDocument document, Positions positions) {}
+
     /** Parses the file's content. */
     static SettingsDocument parse(byte[] content) throws InvalidSettingsException {
+        return read(content).document();
+    }
+
+    /** Parses the file's content, noting where each entry and setting is. */
+    static Parsed read(byte[] content) throws InvalidSettingsException {
         try (JsonParser parser = FACTORY.createParser(content)) {
-            return new Reader(parser).document();
+            Reader reader = new Reader(parser);
+            return new Parsed(reader.document(), reader.positions);
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             throw new InvalidSettingsException(at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(),
@@ -121,17 +169,21 @@ final class SettingsJson {
         try (JsonGenerator json = FACTORY.createGenerator(out)) {
             json.setPrettyPrinter(printer);
             json.writeStartObject();
-            json.writeArrayFieldStart(PLUGINS);
-            for (SettingsDocument.Instance instance : document.plugins().values()) {
-                json.writeStartObject();
-                json.writeStringField(INSTANCE_ID, instance.instanceId());
-                json.writeStringField(PLUGIN_ID, instance.pluginId());
-                json.writeBooleanField(ENABLED, instance.enabled());
-                json.writeFieldName(SETTINGS);
-                writeSettings(json, instance.settings());
-                json.writeEndObject();
+            for (Kind kind : Kind.values()) {
+                json.writeArrayFieldStart(kind.section);
+                for (Entry entry : document.entries(kind).values()) {
+                    json.writeStartObject();
+                    json.writeStringField(kind.idField, entry.id());
+                    if (entry.pluginId() != null) {
+                        json.writeStringField(PLUGIN_ID, entry.pluginId());
+                    }
+                    json.writeBooleanField(ENABLED, entry.enabled());
+                    json.writeFieldName(SETTINGS);
+                    writeSettings(json, entry.settings());
+                    json.writeEndObject();
+                }
+                json.writeEndArray();
             }
-            json.writeEndArray();
             json.writeFieldName(ENGINE);
             writeSettings(json, document.engine());
             json.writeEndObject();
@@ -175,6 +227,7 @@ final class SettingsJson {
     private static final class Reader {
 
         private final JsonParser parser;
+        private final Positions positions = new Positions();
 
         Reader(JsonParser parser) {
             this.parser = parser;
@@ -183,129 +236,145 @@ final class SettingsJson {
         SettingsDocument document() throws IOException, InvalidSettingsException {
             JsonToken token = parser.nextToken();
             if (token == null) {
-                throw invalid(parser.currentLocation(),
-                        "the file is empty; expected an object such as {\"plugins\": [], \"engine\": {}}");
+                throw invalid(parser.currentLocation(), "the file is empty; expected an object such as "
+                        + "{\"plugins\": [], \"bots\": [], \"engine\": {}}");
             }
             if (token != JsonToken.START_OBJECT) {
-                throw invalid("expected an object with \"plugins\" and \"engine\" at the top, found " + found(token));
+                throw invalid("expected an object with \"plugins\", \"bots\" and \"engine\" at the top, found "
+                        + found(token));
             }
-            Map<String, SettingsDocument.Instance> plugins = new LinkedHashMap<>();
+            Map<Kind, Map<String, Entry>> entries = new EnumMap<>(Kind.class);
+            for (Kind kind : Kind.values()) {
+                entries.put(kind, new LinkedHashMap<>());
+            }
             Map<String, Object> engine = new LinkedHashMap<>();
-            boolean seenPlugins = false;
-            boolean seenEngine = false;
+            Set<String> seen = new HashSet<>();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 JsonLocation at = parser.currentTokenLocation();
                 parser.nextToken();
-                if (PLUGINS.equals(field) && !seenPlugins) {
-                    seenPlugins = true;
-                    plugins(plugins);
-                } else if (ENGINE.equals(field) && !seenEngine) {
-                    seenEngine = true;
+                Kind kind = Arrays.stream(Kind.values()).filter(k -> k.section.equals(field)).findFirst()
+                        .orElse(null);
+                if (kind == null && !ENGINE.equals(field)) {
+                    throw invalid(at, "unknown top-level field \"" + field
+                            + "\"; expected \"plugins\", \"bots\" or \"engine\"");
+                }
+                if (!seen.add(field)) {
+                    throw invalid(at, "\"" + field + "\" appears twice");
+                }
+                if (kind != null) {
+                    entries(kind, entries.get(kind));
+                } else {
                     Pending pending = new Pending();
-                    engine.putAll(settings(pending, "the engine"));
+                    engine.putAll(settings(pending, "the engine", null));
                     if (pending.problem != null) {
                         throw invalid(pending.at, pending.problem);
                     }
-                } else if (PLUGINS.equals(field) || ENGINE.equals(field)) {
-                    throw invalid(at, "\"" + field + "\" appears twice");
-                } else {
-                    throw invalid(at, "unknown top-level field \"" + field + "\"; expected \"plugins\" or \"engine\"");
                 }
             }
             if (parser.nextToken() != null) {
                 throw invalid("unexpected content after the top-level object");
             }
-            return new SettingsDocument(plugins, engine);
+            return new SettingsDocument(entries.get(Kind.PLUGIN), entries.get(Kind.BOT), engine);
         }
 
-        private void plugins(Map<String, SettingsDocument.Instance> plugins)
-                throws IOException, InvalidSettingsException {
+        /** Reads the array of one kind of entries. */
+        private void entries(Kind kind, Map<String, Entry> entries) throws IOException, InvalidSettingsException {
             if (parser.currentToken() != JsonToken.START_ARRAY) {
-                throw invalid("\"plugins\" must be an array of instances, found " + found(parser.currentToken()));
+                throw invalid("\"" + kind.section + "\" must be an array of " + kind.noun + "s, found "
+                        + found(parser.currentToken()));
             }
             Map<String, JsonLocation> firstSeen = new HashMap<>();
             int index = 0;
             while (parser.nextToken() != JsonToken.END_ARRAY) {
                 JsonLocation start = parser.currentTokenLocation();
+                String name = kind.section + "[" + index + "]";
                 if (parser.currentToken() != JsonToken.START_OBJECT) {
-                    throw invalid("plugins[" + index + "] must be an object with \"instanceId\", \"pluginId\", "
-                            + "\"enabled\" and \"settings\", found " + found(parser.currentToken()));
+                    throw invalid(name + " must be an object with " + fields(kind) + ", found "
+                            + found(parser.currentToken()));
                 }
-                Entry entry = entry(index);
-                if (entry.instanceId == null) {
-                    throw invalid(start, "plugins[" + index + "] has no \"instanceId\"");
+                Item item = item(kind, name);
+                if (item.id == null) {
+                    throw invalid(start, name + " has no \"" + kind.idField + "\"");
                 }
-                if (entry.pluginId == null) {
-                    throw invalid(start, "instance '" + entry.instanceId + "' has no \"pluginId\"");
+                if (kind == Kind.PLUGIN && item.pluginId == null) {
+                    throw invalid(start, kind.describe(item.id) + " has no \"" + PLUGIN_ID + "\"");
                 }
-                JsonLocation first = firstSeen.putIfAbsent(entry.instanceId, entry.instanceIdAt);
+                JsonLocation first = firstSeen.putIfAbsent(item.id, item.idAt);
                 if (first != null) {
-                    throw invalid(entry.instanceIdAt, "instance id '" + entry.instanceId
-                            + "' appears twice (first at line " + first.getLineNr() + "); instance ids must be unique");
+                    throw invalid(item.idAt, kind.noun + " id '" + item.id + "' appears twice (first at line "
+                            + first.getLineNr() + "); " + kind.noun + " ids must be unique");
                 }
-                if (entry.problem != null) {
-                    throw invalid(entry.problemAt, entry.problem.replace("{instance}",
-                            "instance '" + entry.instanceId + "'"));
+                if (item.problem != null) {
+                    throw invalid(item.problemAt, item.problem.replace(OWNER, kind.describe(item.id)));
                 }
-                plugins.put(entry.instanceId, new SettingsDocument.Instance(entry.instanceId, entry.pluginId,
-                        entry.enabled, entry.settings));
+                entries.put(item.id, new Entry(kind, item.id, item.pluginId, item.enabled, item.settings));
+                positions.put(kind, item.id, null, start);
+                item.keysAt.forEach((key, at) -> positions.put(kind, item.id, key, at));
                 index++;
             }
         }
 
-        /** Reads one instance object; a problem inside its settings is kept until the instance id is known. */
-        private Entry entry(int index) throws IOException, InvalidSettingsException {
-            Entry entry = new Entry();
+        private static String fields(Kind kind) {
+            return "\"" + kind.idField + "\", " + (kind == Kind.PLUGIN ? "\"" + PLUGIN_ID + "\", " : "")
+                    + "\"" + ENABLED + "\" and \"" + SETTINGS + "\"";
+        }
+
+        /** Reads one entry object; a problem inside its settings is kept until its id is known. */
+        private Item item(Kind kind, String name) throws IOException, InvalidSettingsException {
+            Item item = new Item();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 JsonLocation fieldAt = parser.currentTokenLocation();
                 JsonToken value = parser.nextToken();
                 JsonLocation at = parser.currentTokenLocation();
-                if (!entry.seen.add(field)) {
-                    throw invalid(fieldAt, "plugins[" + index + "] has \"" + field + "\" twice");
+                if (!item.seen.add(field)) {
+                    throw invalid(fieldAt, name + " has \"" + field + "\" twice");
                 }
-                switch (field) {
-                    case INSTANCE_ID -> {
-                        if (value != JsonToken.VALUE_STRING) {
-                            throw invalid(at, "plugins[" + index + "].instanceId must be a string, found " + found(value));
-                        }
-                        try {
-                            entry.instanceId = InstanceIds.checkInstanceId(parser.getText());
-                        } catch (IllegalArgumentException e) {
-                            throw invalid(at, e.getMessage());
-                        }
-                        entry.instanceIdAt = at;
+                if (field.equals(kind.idField)) {
+                    if (value != JsonToken.VALUE_STRING) {
+                        throw invalid(at, name + "." + field + " must be a string, found " + found(value));
                     }
-                    case PLUGIN_ID -> {
-                        if (value != JsonToken.VALUE_STRING || !PLUGIN_ID_PATTERN.matcher(parser.getText()).matches()) {
-                            throw invalid(at, "plugins[" + index + "].pluginId must be a plugin id (a letter or digit, "
-                                    + "then letters, digits, '.', '_' or '-'), found " + found(value));
-                        }
-                        entry.pluginId = parser.getText();
+                    try {
+                        item.id = InstanceIds.checkId(kind.noun, parser.getText());
+                    } catch (IllegalArgumentException e) {
+                        throw invalid(at, e.getMessage());
                     }
-                    case ENABLED -> {
-                        if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE) {
-                            throw invalid(at, "plugins[" + index + "].enabled must be true or false, found "
-                                    + found(value));
-                        }
-                        entry.enabled = value == JsonToken.VALUE_TRUE;
+                    item.idAt = at;
+                } else if (field.equals(PLUGIN_ID) && kind == Kind.PLUGIN) {
+                    if (value != JsonToken.VALUE_STRING || !PLUGIN_ID_PATTERN.matcher(parser.getText()).matches()) {
+                        throw invalid(at, name + ".pluginId must be a plugin id (a letter or digit, "
+                                + "then letters, digits, '.', '_' or '-'), found " + found(value));
                     }
-                    case SETTINGS -> {
-                        Pending pending = new Pending();
-                        entry.settings = settings(pending, "{instance}");
-                        entry.problem = pending.problem;
-                        entry.problemAt = pending.at;
+                    if (PluginConstants.factoryPid(parser.getText()).equals(BotComponent.FACTORY_PID)) {
+                        throw invalid(at, name + ".pluginId names the factory PID of bots ("
+                                + BotComponent.FACTORY_PID + "); bots go in \"" + BOTS + "\"");
                     }
-                    default -> throw invalid(fieldAt, "plugins[" + index + "] has an unknown field \"" + field
-                            + "\"; expected \"instanceId\", \"pluginId\", \"enabled\" and \"settings\"");
+                    item.pluginId = parser.getText();
+                } else if (field.equals(ENABLED)) {
+                    if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE) {
+                        throw invalid(at, name + ".enabled must be true or false, found " + found(value));
+                    }
+                    item.enabled = value == JsonToken.VALUE_TRUE;
+                } else if (field.equals(SETTINGS)) {
+                    Pending pending = new Pending();
+                    item.settings = settings(pending, OWNER, item.keysAt);
+                    item.problem = pending.problem;
+                    item.problemAt = pending.at;
+                } else {
+                    throw invalid(fieldAt, name + " has an unknown field \"" + field + "\"; expected "
+                            + fields(kind));
                 }
             }
-            return entry;
+            return item;
         }
 
-        /** Reads a settings object; the first problem is recorded in {@code pending} and reading goes on. */
-        private Map<String, Object> settings(Pending pending, String owner) throws IOException {
+        /**
+         * Reads a settings object; the first problem is recorded in {@code pending} and reading goes on. Where each
+         * key is goes into {@code keysAt}, if given.
+         */
+        private Map<String, Object> settings(Pending pending, String owner, Map<String, JsonLocation> keysAt)
+                throws IOException {
             if (parser.currentToken() != JsonToken.START_OBJECT) {
                 pending.record(parser.currentTokenLocation(), "the settings of " + owner
                         + " must be an object, found " + found(parser.currentToken()));
@@ -317,6 +386,9 @@ final class SettingsJson {
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String key = parser.currentName();
                 JsonLocation keyAt = parser.currentTokenLocation();
+                if (keysAt != null) {
+                    keysAt.putIfAbsent(key, keyAt);
+                }
                 JsonToken token = parser.nextToken();
                 String other = lowerCase.putIfAbsent(key.toLowerCase(Locale.ROOT), key);
                 String subject = "setting '" + key + "' of " + owner;
@@ -409,10 +481,15 @@ final class SettingsJson {
         }
     }
 
-    private static final class Entry {
+    /** Stands for the entry in a settings problem found before the entry's id is known. */
+    private static final String OWNER = "{entry}";
+
+    /** An entry as it is read. */
+    private static final class Item {
         final Set<String> seen = new HashSet<>();
-        String instanceId;
-        JsonLocation instanceIdAt;
+        final Map<String, JsonLocation> keysAt = new HashMap<>();
+        String id;
+        JsonLocation idAt;
         String pluginId;
         boolean enabled = true;
         Map<String, Object> settings = Map.of();

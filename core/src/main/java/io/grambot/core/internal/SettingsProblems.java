@@ -47,8 +47,9 @@ final class SettingsProblems {
     private final String prefix;
     private final Map<String, Setting> settings;
 
-    SettingsProblems(String pluginId, String instanceId, Map<String, Setting> settings) {
-        this.prefix = "instance '" + instanceId + "' of plugin '" + pluginId + "': ";
+    /** Problems whose sentences start with {@code owner}, such as {@code bot 'default'}. */
+    SettingsProblems(String owner, Map<String, Setting> settings) {
+        this.prefix = owner + ": ";
         this.settings = settings;
     }
 

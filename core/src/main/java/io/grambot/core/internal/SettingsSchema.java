@@ -185,6 +185,14 @@ final class SettingsSchema {
      * @param raw the configuration values (typed or text; arrays or collections for several values)
      */
     Validation validate(String pluginId, String instanceId, Map<String, ?> raw) {
+        return validate("instance '" + instanceId + "' of plugin '" + pluginId + "'", raw);
+    }
+
+    /**
+     * Checks a configuration as {@link #validate(String, String, Map)} does; messages start with {@code owner}, such
+     * as {@code bot 'default'}.
+     */
+    Validation validate(String owner, Map<String, ?> raw) {
         ObjectNode document = JsonNodeFactory.instance.objectNode();
         for (Setting setting : settings) {
             JsonNode value = setting.toJson(raw.get(setting.id()));
@@ -198,7 +206,7 @@ final class SettingsSchema {
         List<Error> errors = validator.validate(document);
         if (!errors.isEmpty()) {
             return Validation.invalid(
-                    new SettingsProblems(pluginId, instanceId, settingsById).describe(errors), secretKeys);
+                    new SettingsProblems(owner, settingsById).describe(errors), secretKeys);
         }
         Map<String, Object> valid = new LinkedHashMap<>();
         raw.forEach((key, value) -> {

@@ -37,7 +37,7 @@ class SettingsJsonTest {
                 """);
 
         assertThat(doc.plugins()).containsOnlyKeys("main", "work");
-        SettingsDocument.Instance main = doc.plugins().get("main");
+        SettingsDocument.Entry main = doc.plugins().get("main");
         assertThat(main.pluginId()).isEqualTo("telegram");
         assertThat(main.enabled()).isTrue();
         assertThat(main.settings()).containsEntry("polling", true).containsEntry("limit", 5L)
@@ -63,9 +63,9 @@ class SettingsJsonTest {
         settings.put("ratio", 1.25);
         settings.put("flags", List.of(true, false));
         settings.put("unicode", "grüße \"quoted\"");
-        Map<String, SettingsDocument.Instance> plugins = new LinkedHashMap<>();
-        plugins.put("second", new SettingsDocument.Instance("second", "echo", false, settings));
-        plugins.put("first", new SettingsDocument.Instance("first", "openai-codex", true, Map.of()));
+        Map<String, SettingsDocument.Entry> plugins = new LinkedHashMap<>();
+        plugins.put("second", SettingsDocument.Entry.instance("second", "echo", false, settings));
+        plugins.put("first", SettingsDocument.Entry.instance("first", "openai-codex", true, Map.of()));
         SettingsDocument doc = new SettingsDocument(plugins, Map.of("language", "en"));
 
         byte[] written = SettingsJson.write(doc);
@@ -154,5 +154,122 @@ class SettingsJsonTest {
                 .getMessage()).contains("setting 'Enabled' of instance 'a' is reserved");
         assertThat(invalid("{\"engine\":{\"Name\":\"x\",\"name\":\"y\"}}").getMessage())
                 .contains("setting 'name' of the engine clashes with 'Name': ConfigAdmin keys ignore case");
+    }
+
+    // ---- bots
+
+    @Test
+    void readsBotsBesidePluginsInTheirOwnNamespace() throws Exception {
+        SettingsDocument doc = parse("""
+                {"plugins": [{"instanceId": "default", "pluginId": "webchat"}],
+                 "bots": [
+                   {"botId": "default", "enabled": true,
+                    "settings": {"connectors": ["webchat"], "provider": "openai", "maxToolRounds": 3}},
+                   {"botId": "quiet", "enabled": false}
+                 ]}
+                """);
+
+        assertThat(doc.plugins()).containsOnlyKeys("default");
+        assertThat(doc.bots()).containsOnlyKeys("default", "quiet");
+        SettingsDocument.Entry bot = doc.bots().get("default");
+        assertThat(bot.kind()).isEqualTo(SettingsDocument.Kind.BOT);
+        assertThat(bot.pluginId()).isNull();
+        assertThat(bot.factoryPid()).isEqualTo("grambot.bot");
+        assertThat(bot.enabled()).isTrue();
+        assertThat(bot.settings()).containsEntry("connectors", List.of("webchat")).containsEntry("provider", "openai")
+                .containsEntry("maxToolRounds", 3L);
+        assertThat(doc.bots().get("quiet").enabled()).isFalse();
+        assertThat(doc.bots().get("quiet").settings()).isEmpty();
+    }
+
+    @Test
+    void botsAreWrittenBetweenPluginsAndEngineAndReadBack() throws Exception {
+        SettingsDocument doc = new SettingsDocument(
+                Map.of("web", SettingsDocument.Entry.instance("web", "webchat", true, Map.of())),
+                Map.of("helper", SettingsDocument.Entry.bot("helper", false,
+                        Map.of("connectors", List.of("web"), "systemPrompt", "Be brief."))),
+                Map.of());
+
+        byte[] written = SettingsJson.write(doc);
+
+        assertThat(SettingsJson.parse(written).same(doc)).isTrue();
+        assertThat(new String(written, UTF_8))
+                .contains("  \"bots\": [\n    {\n      \"botId\": \"helper\",\n      \"enabled\": false,\n")
+                .doesNotContain("\"pluginId\": null");
+        String text = new String(written, UTF_8);
+        assertThat(text.indexOf("\"plugins\"")).isLessThan(text.indexOf("\"bots\""));
+        assertThat(text.indexOf("\"bots\"")).isLessThan(text.indexOf("\"engine\""));
+    }
+
+    @Test
+    void anOldFileOrBaseWithoutBotsStillLoads() throws Exception {
+        SettingsDocument doc = parse("""
+                {"plugins": [{"instanceId": "main", "pluginId": "echo", "enabled": true, "settings": {}}],
+                 "engine": {}}
+                """);
+
+        assertThat(doc.bots()).isEmpty();
+        assertThat(doc.plugins()).containsOnlyKeys("main");
+    }
+
+    @Test
+    void botEntriesAreCheckedAsStrictlyAsInstancesWithLineAndColumn() {
+        assertThat(invalid("{\"bots\": [{\"botId\": \"a\"},\n {\"botId\": \"a\"}]}").getMessage())
+                .isEqualTo("line 2, column 12: bot id 'a' appears twice (first at line 1); bot ids must be unique");
+        assertThat(invalid("{\"bots\": [\n {\"botId\": \"../up\"}]}").getMessage())
+                .startsWith("line 2, column 12: bot id '../up' must start with a letter or digit");
+        assertThat(invalid("{\"bots\": [{\"botId\": 7}]}").getMessage())
+                .contains("bots[0].botId must be a string, found a number");
+        assertThat(invalid("{\"bots\": [{\"enabled\": true}]}").getMessage()).contains("bots[0] has no \"botId\"");
+        assertThat(invalid("{\"bots\": [{\"botId\": \"a\", \"pluginId\": \"echo\"}]}").getMessage())
+                .contains("bots[0] has an unknown field \"pluginId\"; expected \"botId\", \"enabled\" and \"settings\"");
+        assertThat(invalid("{\"bots\": [{\"botId\": \"a\", \"instanceId\": \"a\"}]}").getMessage())
+                .contains("bots[0] has an unknown field \"instanceId\"");
+        assertThat(invalid("{\"bots\": [{\"botId\": \"a\", \"enabled\": 1}]}").getMessage())
+                .contains("bots[0].enabled must be true or false, found a number");
+        assertThat(invalid("{\"bots\": [\"a\"]}").getMessage())
+                .contains("bots[0] must be an object with \"botId\", \"enabled\" and \"settings\", found a string");
+        assertThat(invalid("{\"bots\": {}}").getMessage()).contains("\"bots\" must be an array of bots, found an object");
+        assertThat(invalid("{\"bots\": [], \"bots\": []}").getMessage()).contains("\"bots\" appears twice");
+    }
+
+    @Test
+    void botSettingsRejectNestedObjectsNullsAndReservedKeysNamingTheBot() {
+        InvalidSettingsException nested = invalid("""
+                {"bots": [
+                  {"settings": {"connectors": ["web"],
+                     "limits": {"rounds": 3}}, "botId": "helper"}
+                ]}
+                """);
+        assertThat(nested.getMessage()).isEqualTo("line 3, column 16: setting 'limits' of bot 'helper' is a nested "
+                + "object; expected a string, number, boolean or an array of one of these");
+        assertThat(invalid("{\"bots\":[{\"botId\":\"a\",\"settings\":{\"provider\":null}}]}").getMessage())
+                .contains("setting 'provider' of bot 'a' is null");
+        assertThat(invalid("{\"bots\":[{\"botId\":\"a\",\"settings\":{\"enabled\":false}}]}").getMessage())
+                .contains("setting 'enabled' of bot 'a' is reserved");
+        assertThat(invalid("{\"bots\":[{\"botId\":\"a\",\"settings\":{\"registries.target\":\"(x=1)\"}}]}")
+                .getMessage()).contains("setting 'registries.target' of bot 'a' is reserved");
+    }
+
+    @Test
+    void aPluginEntryCannotClaimTheBotsFactoryPid() {
+        assertThat(invalid("{\"plugins\":[{\"instanceId\":\"a\",\"pluginId\":\"grambot-bot\"}]}").getMessage())
+                .contains("plugins[0].pluginId names the factory PID of bots (grambot.bot); bots go in \"bots\"");
+    }
+
+    @Test
+    void readingNotesWhereEachBotAndSettingIs() throws Exception {
+        SettingsJson.Parsed parsed = SettingsJson.read("""
+                {"bots": [
+                  {"botId": "helper",
+                   "settings": {"connectors": ["web"], "maxToolRounds": 50}}
+                ]}
+                """.getBytes(UTF_8));
+
+        assertThat(parsed.positions().of(SettingsDocument.Kind.BOT, "helper", "maxToolRounds"))
+                .hasToString("line 3, column 40");
+        assertThat(parsed.positions().of(SettingsDocument.Kind.BOT, "helper", "provider"))
+                .as("a key the file lacks: the entry").hasToString("line 2, column 3");
+        assertThat(parsed.positions().of(SettingsDocument.Kind.PLUGIN, "helper", null)).isNull();
     }
 }

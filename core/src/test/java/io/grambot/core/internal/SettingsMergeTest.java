@@ -8,18 +8,18 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.grambot.core.internal.SettingsDocument.Instance;
+import io.grambot.core.internal.SettingsDocument.Entry;
 
 class SettingsMergeTest {
 
-    private static Instance echo(String id, Map<String, Object> settings) {
-        return new Instance(id, "echo", true, settings);
+    private static Entry echo(String id, Map<String, Object> settings) {
+        return Entry.instance(id, "echo", true, settings);
     }
 
-    private static SettingsDocument doc(Instance... instances) {
-        Map<String, Instance> plugins = new LinkedHashMap<>();
-        for (Instance instance : instances) {
-            plugins.put(instance.instanceId(), instance);
+    private static SettingsDocument doc(Entry... instances) {
+        Map<String, Entry> plugins = new LinkedHashMap<>();
+        for (Entry instance : instances) {
+            plugins.put(instance.id(), instance);
         }
         return new SettingsDocument(plugins, Map.of());
     }
@@ -47,7 +47,7 @@ class SettingsMergeTest {
         SettingsDocument file = doc(echo("a", Map.of("x", 2L, "y", "one", "added", true)));
         SettingsDocument config = doc(echo("a", Map.of("x", 1L, "y", "two")));
 
-        Instance merged = merge(base, file, config).merged().plugins().get("a");
+        Entry merged = merge(base, file, config).merged().plugins().get("a");
 
         assertThat(merged.settings()).isEqualTo(Map.of("x", 2L, "y", "two", "added", true));
     }
@@ -99,10 +99,10 @@ class SettingsMergeTest {
     @Test
     void enabledAndPluginIdMergeAsFields() {
         SettingsDocument base = doc(echo("a", Map.of("x", 1L)));
-        SettingsDocument file = doc(new Instance("a", "echo", false, Map.of("x", 1L)));
+        SettingsDocument file = doc(Entry.instance("a", "echo", false, Map.of("x", 1L)));
         SettingsDocument config = doc(echo("a", Map.of("x", 9L)));
 
-        Instance merged = merge(base, file, config).merged().plugins().get("a");
+        Entry merged = merge(base, file, config).merged().plugins().get("a");
 
         assertThat(merged.enabled()).isFalse();
         assertThat(merged.settings()).isEqualTo(Map.of("x", 9L));
@@ -168,5 +168,69 @@ class SettingsMergeTest {
 
         assertThat(result.merged().same(base)).isTrue();
         assertThat(result.conflicts()).isEmpty();
+    }
+
+    // ---- bots
+
+    private static SettingsDocument bots(Entry... bots) {
+        Map<String, Entry> byId = new LinkedHashMap<>();
+        for (Entry bot : bots) {
+            byId.put(bot.id(), bot);
+        }
+        return new SettingsDocument(Map.of(), byId, Map.of());
+    }
+
+    private static Entry bot(String id, boolean enabled, Map<String, Object> settings) {
+        return Entry.bot(id, enabled, settings);
+    }
+
+    @Test
+    void botsMergePerBotAndPerKeyLikeInstances() {
+        SettingsDocument base = bots(bot("a", true, Map.of("provider", "p1", "model", "m1")),
+                bot("b", true, Map.of("provider", "p1")), bot("gone", true, Map.of()));
+        SettingsDocument file = bots(bot("a", true, Map.of("provider", "p2", "model", "m1")),
+                bot("b", false, Map.of("provider", "p1")), bot("gone", true, Map.of()), bot("new", true, Map.of()));
+        SettingsDocument config = bots(bot("a", true, Map.of("provider", "p1", "model", "m2")),
+                bot("b", true, Map.of("provider", "p1", "tools", List.of("*"))));
+
+        SettingsMerge.Result result = merge(base, file, config);
+
+        Map<String, Entry> merged = result.merged().bots();
+        assertThat(merged).containsOnlyKeys("a", "b", "new");
+        assertThat(merged.get("a").settings()).isEqualTo(Map.of("provider", "p2", "model", "m2"));
+        assertThat(merged.get("b").enabled()).isFalse();
+        assertThat(merged.get("b").settings()).isEqualTo(Map.of("provider", "p1", "tools", List.of("*")));
+        assertThat(merged.get("b").kind()).isEqualTo(SettingsDocument.Kind.BOT);
+        assertThat(result.merged().plugins()).isEmpty();
+        assertThat(result.conflicts()).isEmpty();
+    }
+
+    @Test
+    void aBotDeletionLosesToAModificationAndConflictsNameTheBot() {
+        SettingsDocument base = bots(bot("a", true, Map.of("systemPrompt", "base-prompt")),
+                bot("b", true, Map.of("model", "m")));
+        SettingsDocument file = bots(bot("a", true, Map.of("systemPrompt", "file-prompt"))); // b deleted
+        SettingsDocument config = bots(bot("a", true, Map.of("systemPrompt", "config-prompt")),
+                bot("b", true, Map.of("model", "m2")));
+
+        SettingsMerge.Result result = merge(base, file, config);
+
+        assertThat(result.merged().bots().get("a").settings()).isEqualTo(Map.of("systemPrompt", "file-prompt"));
+        assertThat(result.merged().bots().get("b").settings()).isEqualTo(Map.of("model", "m2"));
+        assertThat(result.conflicts()).singleElement().asString().contains("bot 'a'", "setting 'systemPrompt'")
+                .doesNotContain("base-prompt", "file-prompt", "config-prompt");
+    }
+
+    @Test
+    void aBotAndAnInstanceWithTheSameIdAreDifferentEntries() {
+        SettingsDocument file = new SettingsDocument(Map.of("main", echo("main", Map.of("x", 1L))),
+                Map.of("main", bot("main", true, Map.of("provider", "p"))), Map.of());
+
+        SettingsDocument merged = merge(SettingsDocument.EMPTY, file, SettingsDocument.EMPTY).merged();
+
+        assertThat(merged.plugins().get("main").settings()).isEqualTo(Map.of("x", 1L));
+        assertThat(merged.bots().get("main").settings()).isEqualTo(Map.of("provider", "p"));
+        assertThat(merged.same(file)).isTrue();
+        assertThat(merged.same(new SettingsDocument(file.plugins(), Map.of()))).as("without the bot").isFalse();
     }
 }
