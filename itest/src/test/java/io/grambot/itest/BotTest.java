@@ -118,7 +118,7 @@ class BotTest {
     private void bot(String id, String provider) throws Exception {
         configurations.add(Instances.create(configAdmin, "grambot.bot", id, Map.of("connectors",
                 new String[] { "chat-e2e" }, "provider", provider, "tools", new String[] { "loud" })));
-        Eventually.service(context, PluginEventHandler.class, "(service.pid=grambot.bot~" + id + ")");
+        Eventually.botListening(context, id);
     }
 
     private List<OutgoingMessage> awaitReply(String conversation, int count) throws InterruptedException {

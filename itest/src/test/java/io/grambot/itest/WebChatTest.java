@@ -60,7 +60,7 @@ class WebChatTest {
                 "parallelConversations", 16)));
         Eventually.service(context, Tool.class, Instances.filter("echo-web"));
         Eventually.service(context, Connector.class, Instances.filter("web-it"));
-        Eventually.service(context, PluginEventHandler.class, "(service.pid=grambot.bot~webbot)");
+        Eventually.botListening(context, "webbot");
         page = WebChatClient.at(context, "/chat-it");
         Eventually.until("the web chat page is served", () -> {
             try {
@@ -117,7 +117,7 @@ class WebChatTest {
                     new String[] { "web-llm" }, "provider", "local-llm", "tools", new String[] { "loud" })));
             Eventually.service(context, io.grambot.api.inference.InferenceProvider.class, Instances.filter("local-llm"));
             Eventually.service(context, Connector.class, Instances.filter("web-llm"));
-            Eventually.service(context, PluginEventHandler.class, "(service.pid=grambot.bot~llmbot)");
+            Eventually.botListening(context, "llmbot");
             WebChatClient llmPage = WebChatClient.at(context, "/chat-llm");
             Eventually.until("the second page is served", () -> {
                 try {
