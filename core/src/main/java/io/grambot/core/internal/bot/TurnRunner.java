@@ -193,15 +193,15 @@ public final class TurnRunner {
     private String noProvider() {
         if (settings.provider() == null) {
             return "This bot has no model yet. In the web console's Configuration page (/system/console/configMgr), "
-                    + "add an inference provider (for example a \"Grambot OpenAI-compatible provider\" or an "
-                    + "Anthropic one) and put its name in this bot's \"provider\" setting.";
+                    + "add an inference provider (for example \"Grambot OpenAI inference\", for OpenAI or a local "
+                    + "server, or an Anthropic one) and put its name in this bot's \"provider\" setting.";
         }
         String state = services.providerState(settings.provider());
         if (state == null) {
             return "This bot's model is the inference provider \"" + settings.provider() + "\", which is not set "
                     + "up yet. To add it, open the web console's Configuration page (/system/console/configMgr) and "
                     + "create an instance named \"" + settings.provider() + "\" of the openai-codex plugin "
-                    + "(\"Grambot OpenAI-compatible provider\"): for a local OpenAI-compatible server set its base URL, "
+                    + "(\"Grambot OpenAI inference\"): for a local OpenAI-compatible server set its base URL, "
                     + "for example http://127.0.0.1:11434/v1, and no key is needed; for OpenAI keep the default URL "
                     + "and put your API key in its \"apiKey\" secret. An anthropic instance with its \"apiKey\" works "
                     + "the same way. Or drop a file etc/openai.codex-" + settings.provider() + ".cfg with the line "
