@@ -59,6 +59,7 @@ class BotTest {
         // the next test reuses these ids: wait until this test's services are gone
         Eventually.gone(context, Connector.class, Instances.filter("chat-e2e"));
         Eventually.gone(context, Tool.class, Instances.filter("echo-e2e"));
+        Eventually.gone(context, Tool.class, Instances.filter("stall-e2e"));
         Eventually.gone(context, PluginEventHandler.class, "(service.factoryPid=grambot.bot)");
     }
 
@@ -113,6 +114,43 @@ class BotTest {
 
         assertThat(awaitReply("room-2", 1).get(0).text())
                 .startsWith("This bot's model is the inference provider \"no-such-model\", which is not set up yet.");
+    }
+
+    @Test
+    void aToolThatThrowsOrHangsBecomesAnErrorTheModelSeesAndTheTurnGoesOn() throws Exception {
+        configurations.add(Instances.create(configAdmin, "faulty", "boom-e2e",
+                Map.of("toolName", "boom", "behaviour", "throw")));
+        configurations.add(Instances.create(configAdmin, "faulty", "stall-e2e",
+                Map.of("toolName", "stall", "behaviour", "hang")));
+        Eventually.service(context, Tool.class, Instances.filter("stall-e2e"));
+        configurations.add(Instances.create(configAdmin, "grambot.bot", "sturdy", Map.of("connectors",
+                new String[] { "chat-e2e" }, "provider", "model-e2e", "tools", new String[] { "boom", "stall" },
+                "toolTimeoutSeconds", 1)));
+        Eventually.botListening(context, "sturdy");
+
+        chat.receive("room-3", "m1", "call boom now");
+        chat.receive("room-3", "m2", "call stall now");
+        chat.receive("room-3", "m3", "still fine?");
+
+        List<OutgoingMessage> replies = awaitReply("room-3", 3);
+        assertThat(replies.get(0).text()).isEqualTo(
+                "tool said: error: the tool 'boom' failed: the faulty tool broke, as configured");
+        assertThat(replies.get(1).text()).isEqualTo("tool said: error: the tool 'stall' did not answer within 1000 ms");
+        assertThat(replies.get(2).text()).startsWith("still fine? (");
+    }
+
+    @Test
+    void anUnreachableProviderIsExplainedBrieflyAndTheMessageLeavesNoHistory() throws Exception {
+        bot("patient", "model-e2e");
+
+        chat.receive("room-4", "m1", "unavailable");
+        chat.receive("room-4", "m2", "hello again");
+
+        List<OutgoingMessage> replies = awaitReply("room-4", 2);
+        assertThat(replies.get(0).text())
+                .isEqualTo("The model provider is not reachable right now; please try again in a moment.");
+        assertThat(replies.get(0).text()).doesNotContain("model.invalid");
+        assertThat(replies.get(1).text()).isEqualTo("hello again (1 messages)");
     }
 
     private void bot(String id, String provider) throws Exception {

@@ -38,9 +38,13 @@ public final class FaultyTool implements Tool {
 
         @AttributeDefinition(required = false, min = "1", max = "10")
         int retries() default 3;
+
+        @AttributeDefinition(required = false, description = "What a call does: ok, throw or hang.")
+        String behaviour() default "ok";
     }
 
     private final String name;
+    private final String behaviour;
 
     @Activate
     public FaultyTool(Config config, @Reference(name = PluginConstants.CONTEXT_REFERENCE) PluginContext context) {
@@ -48,6 +52,7 @@ public final class FaultyTool implements Tool {
             throw new IllegalStateException("instance " + context.instanceId() + " refuses to start, as configured");
         }
         this.name = config.toolName();
+        this.behaviour = config.behaviour();
     }
 
     @Override
@@ -67,6 +72,20 @@ public final class FaultyTool implements Tool {
 
     @Override
     public ToolResult execute(Map<String, Object> arguments, ToolContext context) {
-        return ToolResult.text("ok");
+        switch (behaviour) {
+            case "throw" -> throw new IllegalStateException("the faulty tool broke, as configured");
+            case "hang" -> {
+                // hangs until the bot gives up on it and interrupts it (bounded, so a test never leaks it forever)
+                try {
+                    new java.util.concurrent.CountDownLatch(1).await(60, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException stopped) {
+                    Thread.currentThread().interrupt();
+                }
+                return ToolResult.text("too late");
+            }
+            default -> {
+                return ToolResult.text("ok");
+            }
+        }
     }
 }

@@ -11,6 +11,7 @@ import org.osgi.service.component.annotations.Reference;
 import io.grambot.api.GrambotPlugin;
 import io.grambot.api.PluginConstants;
 import io.grambot.api.PluginContext;
+import io.grambot.api.PluginException;
 import io.grambot.api.inference.ChatMessage;
 import io.grambot.api.inference.ChatRequest;
 import io.grambot.api.inference.ChatResponse;
@@ -42,12 +43,15 @@ public final class ScriptedProvider implements InferenceProvider {
     }
 
     @Override
-    public ChatResponse chat(ChatRequest request) {
+    public ChatResponse chat(ChatRequest request) throws PluginException {
         ChatMessage last = request.messages().get(request.messages().size() - 1);
         if (last.role() == Role.TOOL) {
             return new ChatResponse("tool said: " + last.text(), List.of(), StopReason.END_TURN, null);
         }
         String text = last.text();
+        if (text.equals("unavailable")) {
+            throw new PluginException("connect to http://model.invalid/v1 refused", 0, true, null, null);
+        }
         if (text.startsWith("call ")) {
             String[] words = text.split(" ", 3);
             return new ChatResponse("", List.of(new ToolCall("call-1", words[1], Map.of("text", words[2]))),
