@@ -51,7 +51,8 @@ import io.grambot.core.internal.bot.TurnRunner;
  */
 @Designate(ocd = BotComponent.Config.class, factory = true)
 @Component(configurationPid = BotComponent.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = { PluginEventHandler.class, Bot.class }, property = PluginConstants.EVENT_TYPE + "=" + IncomingMessage.EVENT_TYPE)
+        service = { PluginEventHandler.class, Bot.class },
+        property = PluginConstants.EVENT_TYPE + "=" + IncomingMessage.EVENT_TYPE)
 public final class BotComponent implements PluginEventHandler, Bot {
 
     static final String FACTORY_PID = "grambot.bot";

@@ -65,7 +65,8 @@ class BotConsoleIT {
                 + message("USER", "c") + "]");
         Files.setLastModifiedTime(older, FileTime.from(Instant.parse("2025-12-24T18:00:00Z")));
         Path evil = seed(EVIL_ID, "{\"format\":2,\"conversationId\":" + json(EVIL_ID) + ",\"connector\":\"webchat\","
-                + "\"updated\":\"2026-02-01T00:00:00Z\",\"messageCount\":1,\"messages\":[" + message("USER", "x") + "]}");
+                + "\"updated\":\"2026-02-01T00:00:00Z\",\"messageCount\":1,\"messages\":[" + message("USER", "x")
+                + "]}");
 
         grambot.start();
         String password = grambot.awaitPassword();

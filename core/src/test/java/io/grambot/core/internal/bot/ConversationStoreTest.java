@@ -129,7 +129,8 @@ class ConversationStoreTest {
         assertThat(store.conversations("telegram")).singleElement()
                 .isEqualTo(new Summary("telegram", ConversationStore.key("b"), "b", 2, T0.plusSeconds(60), null));
         assertThat(store.conversations("nobody")).isEmpty();
-        assertThat(new ConversationStore(bot.resolve("no-such-bot"), ConversationStoreTest::write).conversations(null)).isEmpty();
+        assertThat(new ConversationStore(bot.resolve("no-such-bot"), ConversationStoreTest::write)
+                .conversations(null)).isEmpty();
     }
 
     @Test
