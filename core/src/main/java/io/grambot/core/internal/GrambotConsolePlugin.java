@@ -162,7 +162,7 @@ public final class GrambotConsolePlugin extends AbstractServlet {
         if (bot != null) {
             cleared = bot.clear(connector, key);
         } else if (configuredBots().containsKey(botId)) {
-            // not running, so no turn can write it meanwhile
+            // not running (stopped, failed or disabled), so no turn can write it meanwhile
             cleared = CompletableFuture.completedFuture(store(botId).delete(connector, key));
         } else {
             throw new IllegalArgumentException("there is no bot '" + botId + "'");
@@ -200,7 +200,7 @@ public final class GrambotConsolePlugin extends AbstractServlet {
                 problem = "Its conversations cannot be listed: " + e.getMessage();
             }
             views.put(settings.botId(), view(settings.botId(), settings.connectors(), settings.provider(),
-                    settings.model(), true, conversations, problem));
+                    settings.model(), true, true, conversations, problem));
         }
         configured.forEach((id, properties) -> {
             if (views.containsKey(id)) {
@@ -214,7 +214,8 @@ public final class GrambotConsolePlugin extends AbstractServlet {
                 problem = "Its conversations cannot be listed: " + e.getMessage();
             }
             views.put(id, view(id, strings(properties.get("connectors")), string(properties.get("provider")),
-                    string(properties.get("model")), false, conversations, problem));
+                    string(properties.get("model")), false, !"false".equals(string(properties.get("enabled"))),
+                    conversations, problem));
         });
         List<BotView> sorted = new ArrayList<>(views.values());
         sorted.sort(Comparator.comparing(BotView::id));
@@ -222,10 +223,10 @@ public final class GrambotConsolePlugin extends AbstractServlet {
     }
 
     private static BotView view(String id, List<String> connectors, String provider, String model, boolean running,
-            List<ConversationStore.Summary> conversations, String problem) {
+            boolean enabled, List<ConversationStore.Summary> conversations, String problem) {
         int shown = Math.min(conversations.size(), BotsPage.MAX_CONVERSATIONS);
-        return new BotView(id, connectors, provider, model, running, List.copyOf(conversations.subList(0, shown)),
-                conversations.size() - shown, problem);
+        return new BotView(id, connectors, provider, model, running, enabled,
+                List.copyOf(conversations.subList(0, shown)), conversations.size() - shown, problem);
     }
 
     private Bot runningBot(String botId) {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -29,6 +30,7 @@ import io.grambot.api.inference.ChatRequest;
 import io.grambot.api.inference.ChatResponse;
 import io.grambot.api.inference.ChatResponse.StopReason;
 import io.grambot.api.inference.InferenceProvider;
+import io.grambot.api.runtime.PluginRuntime;
 import io.grambot.core.internal.bot.ConversationStore;
 
 /** Clearing a conversation from outside (the console) is ordered with the conversation's turns. */
@@ -83,7 +85,8 @@ class BotComponentClearTest {
             }
         }, reference());
         bot = new BotComponent(config(), Map.of(Constants.SERVICE_PID, "grambot.bot~clearer"), context(), registries,
-                log);
+                proxy(PluginRuntime.class, (method, args) -> method.getReturnType() == Optional.class ? Optional.empty()
+                        : null), log);
         String key = ConversationStore.key("room");
         Path history = data.resolve("bots/clearer/chat/" + key + ".json");
 

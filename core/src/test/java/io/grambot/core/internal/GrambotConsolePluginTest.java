@@ -49,8 +49,13 @@ class GrambotConsolePluginTest {
                 "local", "service.factoryPid", "grambot.bot"));
         default -> null;
         });
-        ConfigurationAdmin configAdmin = proxy(ConfigurationAdmin.class,
-                (method, args) -> method.getName().equals("listConfigurations") ? new Configuration[] { idle } : null);
+        Configuration off = proxy(Configuration.class, (method, args) -> switch (method.getName()) {
+        case "getPid" -> "grambot.bot~off";
+        case "getProperties" -> new Hashtable<>(Map.of("connectors", new String[] { "webchat" }, "enabled", false));
+        default -> null;
+        });
+        ConfigurationAdmin configAdmin = proxy(ConfigurationAdmin.class, (method, args) -> method.getName()
+                .equals("listConfigurations") ? new Configuration[] { idle, off } : null);
         BundleContext context = proxy(BundleContext.class, (method, args) -> method.getName().equals("getProperty")
                 && DataLayout.DATA_PROPERTY.equals(args[0]) ? data.toString() : null);
         page = new GrambotConsolePlugin(context, configAdmin, proxy(Logger.class, (method, args) -> null));
@@ -62,8 +67,8 @@ class GrambotConsolePluginTest {
     @Test
     void aStoppedBotIsListedAndItsConversationClearedFromDisk() throws Exception {
         String before = get();
-        assertThat(before).contains("1 bot, 0 running.", "\">idle</a>", "<td>local</td>", "not running",
-                "<code>room-1</code>");
+        assertThat(before).contains("2 bots, 0 running.", "\">idle</a>", "<td>local</td>", "<td>not running</td>",
+                "<code>room-1</code>", "\">off</a>", "<td>disabled</td>");
 
         Response cleared = post(Map.of("action", "clear", "token", token(before), "bot", "idle", "connector",
                 "webchat", "conversation", ConversationStore.key("room-1")));

@@ -29,12 +29,13 @@ public final class BotsPage {
      * @param provider the inference provider instance, or empty
      * @param model the model, or empty for the provider's default
      * @param running whether the bot's component is active
+     * @param enabled whether its configuration lets it run ({@code enabled=false} keeps it stopped)
      * @param conversations its conversations, newest first (at most {@link #MAX_CONVERSATIONS})
      * @param moreConversations how many older ones are not shown
      * @param problem why the bot or its conversations cannot be shown fully, or {@code null}
      */
     public record BotView(String id, List<String> connectors, String provider, String model, boolean running,
-            List<Summary> conversations, int moreConversations, String problem) {}
+            boolean enabled, List<Summary> conversations, int moreConversations, String problem) {}
 
     private BotsPage() {}
 
@@ -58,7 +59,7 @@ public final class BotsPage {
             out.println("<tr><td><a href=\"#bot-" + Html.attribute(bot.id()) + "\">" + Html.text(bot.id())
                     + "</a></td><td>" + Html.text(String.join(", ", bot.connectors())) + "</td><td>"
                     + Html.text(orDash(bot.provider())) + "</td><td>" + Html.text(orDefault(bot.model()))
-                    + "</td><td>" + (bot.running() ? "running" : "not running") + "</td><td>"
+                    + "</td><td>" + (bot.running() ? "running" : bot.enabled() ? "not running" : "disabled") + "</td><td>"
                     + (bot.conversations().size() + bot.moreConversations()) + "</td></tr>");
         }
         out.println("</tbody></table>");

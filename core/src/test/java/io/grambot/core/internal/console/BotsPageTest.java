@@ -21,11 +21,12 @@ class BotsPageTest {
     void listsBotsAndConversationsWithAClearFormPerConversation() {
         String key = ConversationStore.key("room-with-a-long-conversation-id");
         String page = render(List.of(new BotView("helper", List.of("webchat", "telegram"), "openai", "",
-                true, List.of(new Summary("webchat", key, "room-with-a-long-conversation-id", 7,
+                true, true, List.of(new Summary("webchat", key, "room-with-a-long-conversation-id", 7,
                         Instant.parse("2026-03-01T10:00:00Z"), null)), 0, null),
-                new BotView("idle", List.of("webchat"), "", "m1", false, List.of(), 0, null)));
+                new BotView("idle", List.of("webchat"), "", "m1", false, true, List.of(), 0, null),
+                new BotView("off", List.of("webchat"), "", "", false, false, List.of(), 0, null)));
 
-        assertThat(page).contains("2 bots, 1 running.", "\">helper</a>", "webchat, telegram",
+        assertThat(page).contains("3 bots, 1 running.", "<td>disabled</td>", "\">helper</a>", "webchat, telegram",
                 "openai", "(provider&#39;s default)", "not running", "m1", "No history kept.");
         assertThat(page).contains("<code>room-with-a-lon…</code>", "title=\"room-with-a-long-conversation-id\"",
                 "<td>7</td>", "2026-03-01 10:00:00 UTC");
@@ -38,7 +39,7 @@ class BotsPageTest {
     @Test
     void everythingShownIsEscapedIncludingTheConsolesVariableSyntax() {
         String key = ConversationStore.key(EVIL);
-        String page = render(List.of(new BotView(EVIL, List.of(EVIL), EVIL, EVIL, true, List.of(
+        String page = render(List.of(new BotView(EVIL, List.of(EVIL), EVIL, EVIL, true, true, List.of(
                 new Summary(EVIL, key, EVIL, 1, null, null), new Summary("webchat", key, null, -1, null, EVIL)), 3,
                 EVIL)));
 
