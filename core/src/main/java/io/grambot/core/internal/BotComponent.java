@@ -1,10 +1,12 @@
 package io.grambot.core.internal;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -35,6 +37,7 @@ import io.grambot.api.inference.ChatMessage;
 import io.grambot.api.inference.InferenceProvider;
 import io.grambot.api.runtime.PluginRuntime;
 import io.grambot.api.tool.Tool;
+import io.grambot.core.internal.bot.Bot;
 import io.grambot.core.internal.bot.BotServices;
 import io.grambot.core.internal.bot.BotSettings;
 import io.grambot.core.internal.bot.ConversationStore;
@@ -48,8 +51,9 @@ import io.grambot.core.internal.bot.TurnRunner;
  */
 @Designate(ocd = BotComponent.Config.class, factory = true)
 @Component(configurationPid = BotComponent.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = PluginEventHandler.class, property = PluginConstants.EVENT_TYPE + "=" + IncomingMessage.EVENT_TYPE)
-public final class BotComponent implements PluginEventHandler {
+        service = { PluginEventHandler.class, Bot.class },
+        property = PluginConstants.EVENT_TYPE + "=" + IncomingMessage.EVENT_TYPE)
+public final class BotComponent implements PluginEventHandler, Bot {
 
     static final String FACTORY_PID = "grambot.bot";
     static final String RESET_COMMAND = "/reset";
@@ -127,7 +131,7 @@ public final class BotComponent implements PluginEventHandler {
         this.registries = registries;
         this.runtime = runtime;
         this.log = log;
-        this.store = new ConversationStore(DataLayout.of(context).root().resolve("bots").resolve(botId),
+        this.store = new ConversationStore(DataLayout.of(context).botDirectory(botId),
                 (file, content) -> AtomicFiles.replace(file, content, true));
         this.turns = Executors.newFixedThreadPool(config.parallelConversations(), threads("grambot-bot-" + botId));
         this.tools = Executors.newCachedThreadPool(threads("grambot-tools-" + botId));
@@ -155,7 +159,35 @@ public final class BotComponent implements PluginEventHandler {
                     connector, e.getMessage());
             return;
         }
-        lanes.submit(connector + "\u0000" + message.conversationId(), () -> turn(connector, message));
+        lanes.submit(Bot.lane(connector, ConversationStore.key(message.conversationId())),
+                () -> turn(connector, message));
+    }
+
+    @Override
+    public BotSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public List<ConversationStore.Summary> conversations() throws IOException {
+        return store.conversations(null);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> clear(String connector, String key) {
+        CompletableFuture<Boolean> cleared = new CompletableFuture<>();
+        lanes.submit(Bot.lane(connector, key), () -> {
+            try {
+                cleared.complete(store.delete(connector, key));
+            } catch (IOException | RuntimeException e) {
+                cleared.completeExceptionally(e);
+            }
+        }).whenComplete((ran, refused) -> {
+            if (refused != null) {
+                cleared.completeExceptionally(refused);
+            }
+        });
+        return cleared;
     }
 
     private void turn(String connector, IncomingMessage message) {

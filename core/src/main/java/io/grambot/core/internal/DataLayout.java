@@ -37,6 +37,11 @@ record DataLayout(Path root) {
         return root.resolve("state");
     }
 
+    /** Where a bot keeps its conversations; the id has been checked by {@link InstanceIds#checkInstanceId}. */
+    Path botDirectory(String botId) {
+        return root.resolve("bots").resolve(botId);
+    }
+
     /** The data directory of one instance; the id has been checked by {@link InstanceIds#checkInstanceId}. */
     Path instanceDirectory(String instanceId) {
         return root.resolve("plugins").resolve(instanceId);

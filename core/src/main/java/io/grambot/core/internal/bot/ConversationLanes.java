@@ -18,12 +18,16 @@ public final class ConversationLanes {
         this.executor = executor;
     }
 
-    public void submit(String key, Runnable task) {
-        tails.compute(key, (k, tail) -> {
-            CompletableFuture<Void> next = (tail == null ? CompletableFuture.<Void>completedFuture(null) : tail)
-                    .handle((ok, failed) -> null).thenRunAsync(task, executor);
-            next.whenComplete((ok, failed) -> tails.remove(k, next));
-            return next;
-        });
+    /**
+     * Runs the task after the tasks submitted before it under the same key; the future completes when it has run
+     * (exceptionally if it failed or the executor refused it).
+     */
+    public CompletableFuture<Void> submit(String key, Runnable task) {
+        CompletableFuture<Void> next = tails.compute(key, (k, tail) -> (tail == null
+                ? CompletableFuture.<Void>completedFuture(null) : tail).handle((ok, failed) -> null)
+                .thenRunAsync(task, executor));
+        // outside compute: a refused task completes at once, and removing inside compute would be a recursive update
+        next.whenComplete((ok, failed) -> tails.remove(key, next));
+        return next;
     }
 }

@@ -1,0 +1,189 @@
+package io.grambot.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.log.Logger;
+
+import io.grambot.api.inference.ChatMessage;
+import io.grambot.core.internal.bot.ConversationStore;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+
+/** The page without the web console around it: a configured bot that is not running, and refused requests. */
+class GrambotConsolePluginTest {
+
+    private static final String ROOT = "/system/console/grambot";
+
+    @TempDir
+    Path data;
+
+    private final Map<String, Object> session = new HashMap<>();
+    private GrambotConsolePlugin page;
+    private Path history;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Configuration idle = proxy(Configuration.class, (method, args) -> switch (method.getName()) {
+        case "getPid" -> "grambot.bot~idle";
+        case "getProperties" -> new Hashtable<>(Map.of("connectors", new String[] { "webchat" }, "provider",
+                "local", "service.factoryPid", "grambot.bot"));
+        default -> null;
+        });
+        Configuration off = proxy(Configuration.class, (method, args) -> switch (method.getName()) {
+        case "getPid" -> "grambot.bot~off";
+        case "getProperties" -> new Hashtable<>(Map.of("connectors", new String[] { "webchat" }, "enabled", false));
+        default -> null;
+        });
+        ConfigurationAdmin configAdmin = proxy(ConfigurationAdmin.class, (method, args) -> method.getName()
+                .equals("listConfigurations") ? new Configuration[] { idle, off } : null);
+        BundleContext context = proxy(BundleContext.class, (method, args) -> method.getName().equals("getProperty")
+                && DataLayout.DATA_PROPERTY.equals(args[0]) ? data.toString() : null);
+        page = new GrambotConsolePlugin(context, configAdmin, proxy(Logger.class, (method, args) -> null));
+        new ConversationStore(data.resolve("bots/idle"), (file, content) -> AtomicFiles.write(file, content, false))
+                .append("webchat", "room-1", List.of(), List.of(ChatMessage.user("hi")), 50);
+        history = data.resolve("bots/idle/webchat/" + ConversationStore.key("room-1") + ".json");
+    }
+
+    @Test
+    void aStoppedBotIsListedAndItsConversationClearedFromDisk() throws Exception {
+        String before = get();
+        assertThat(before).contains("2 bots, 0 running.", "\">idle</a>", "<td>local</td>", "<td>not running</td>",
+                "<code>room-1</code>", "\">off</a>", "<td>disabled</td>");
+
+        Response cleared = post(Map.of("action", "clear", "token", token(before), "bot", "idle", "connector",
+                "webchat", "conversation", ConversationStore.key("room-1")));
+
+        assertThat(cleared.status).isEqualTo(303);
+        assertThat(cleared.headers).containsEntry("Location", ROOT);
+        assertThat(history).doesNotExist();
+        String after = get();
+        assertThat(after).contains("Cleared the history of conversation", "No history kept.");
+        assertThat(get()).doesNotContain("Cleared the history"); // said once
+    }
+
+    @Test
+    void badRequestsAreRefusedAndChangeNothing() throws Exception {
+        String token = token(get());
+        Map<String, String> clear = Map.of("action", "clear", "token", token, "bot", "idle", "connector", "webchat",
+                "conversation", ConversationStore.key("room-1"));
+
+        assertThat(post(without(clear, "token")).status).isEqualTo(403);
+        assertThat(post(with(clear, "bot", "nobody")).body.toString()).contains("there is no bot 'nobody'");
+        assertThat(post(with(clear, "conversation", "../../secrets")).status).isEqualTo(400);
+        assertThat(post(with(clear, "connector", "..")).status).isEqualTo(400);
+        assertThat(post(with(clear, "action", "format-disk")).body.toString()).contains("unknown action 'format-disk'");
+        assertThat(post(without(clear, "conversation")).body.toString()).contains("'conversation' is missing");
+        assertThat(history).exists();
+    }
+
+    private String get() throws Exception {
+        HttpServletRequest request = request("GET", Map.of());
+        Response response = new Response();
+        page.doGet(request, response.proxy());
+        page.renderContent(request, response.proxy());
+        return response.body.toString();
+    }
+
+    private Response post(Map<String, String> form) throws Exception {
+        Response response = new Response();
+        page.doPost(request("POST", form), response.proxy());
+        return response;
+    }
+
+    private HttpServletRequest request(String method, Map<String, String> parameters) {
+        HttpSession httpSession = proxy(HttpSession.class, (m, args) -> switch (m.getName()) {
+        case "getAttribute" -> session.get((String) args[0]);
+        case "setAttribute" -> session.put((String) args[0], args[1]);
+        case "removeAttribute" -> session.remove((String) args[0]);
+        default -> null;
+        });
+        Map<String, String> headers = Map.of("Host", "127.0.0.1:8080", "Origin", "http://127.0.0.1:8080");
+        return proxy(HttpServletRequest.class, (m, args) -> switch (m.getName()) {
+        case "getMethod" -> method;
+        case "getHeader" -> headers.get((String) args[0]);
+        case "getParameter" -> parameters.get((String) args[0]);
+        case "getSession" -> httpSession;
+        case "getAttribute" -> "felix.webconsole.pluginRoot".equals(args[0]) ? ROOT : null;
+        case "getRequestURI" -> ROOT;
+        default -> null;
+        });
+    }
+
+    private static final class Response {
+        int status = 200;
+        final Map<String, String> headers = new HashMap<>();
+        final StringWriter body = new StringWriter();
+        private final PrintWriter writer = new PrintWriter(body, true);
+
+        HttpServletResponse proxy() {
+            return GrambotConsolePluginTest.proxy(HttpServletResponse.class, (m, args) -> {
+                switch (m.getName()) {
+                case "setStatus" -> status = (int) args[0];
+                case "setHeader" -> headers.put((String) args[0], (String) args[1]);
+                case "getWriter" -> {
+                    return writer;
+                }
+                default -> {
+                }
+                }
+                return null;
+            });
+        }
+    }
+
+    private static String token(String page) {
+        Matcher matcher = Pattern.compile("name=\"token\" value=\"([^\"]+)\"").matcher(page);
+        assertThat(matcher.find()).as("a form with a token").isTrue();
+        return matcher.group(1);
+    }
+
+    private static Map<String, String> with(Map<String, String> form, String key, String value) {
+        Map<String, String> changed = new HashMap<>(form);
+        changed.put(key, value);
+        return changed;
+    }
+
+    private static Map<String, String> without(Map<String, String> form, String key) {
+        Map<String, String> changed = new HashMap<>(form);
+        changed.remove(key);
+        return changed;
+    }
+
+    interface Answer {
+        Object answer(Method method, Object[] args) throws Exception;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T proxy(Class<T> type, Answer answer) {
+        return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type }, (p, method, args) -> {
+            if (method.getName().equals("hashCode")) {
+                return System.identityHashCode(p);
+            }
+            if (method.getName().equals("equals")) {
+                return p == args[0];
+            }
+            Object value = answer.answer(method, args);
+            return value == null && method.getReturnType() == boolean.class ? false : value;
+        });
+    }
+}
