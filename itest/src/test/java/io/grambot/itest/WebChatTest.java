@@ -218,21 +218,28 @@ class WebChatTest {
                     "msg 4 (9 messages)");
         }
 
-        // latency: 100 conversations, each sending its next message when the last is answered; every turn is a
-        // tool call round (model → tool → model) with a model that answers at once, so the time is Grambot's own
-        int concurrent = 100;
-        int turns = 10;
-        List<String> loadIds = new ArrayList<>();
+        senders.shutdown();
+
+        // latency: closed loops (each conversation sends its next message when the last is answered) at 1, 10 and
+        // 100 conversations; every turn is a tool call round (model, tool, model) with a model that answers at once,
+        // so the time is Grambot's own, plus the HTTP client sharing the same two cores
+        for (int[] level : new int[][] { { 1, 100 }, { 10, 20 }, { 100, 10 } }) {
+            measure(level[0], level[1]);
+        }
+    }
+
+    private void measure(int concurrent, int turns) throws Exception {
+        List<String> ids = new ArrayList<>();
         List<WebChatClient.Stream> load = new ArrayList<>();
         for (int c = 0; c < concurrent; c++) {
-            loadIds.add(page.newConversation());
-            load.add(follow(loadIds.get(c), 0));
+            ids.add(page.newConversation());
+            load.add(follow(ids.get(c), 0));
         }
         ExecutorService people = Executors.newFixedThreadPool(concurrent);
         List<Future<long[]>> timings = new ArrayList<>();
         long started = System.nanoTime();
         for (int c = 0; c < concurrent; c++) {
-            String id = loadIds.get(c);
+            String id = ids.get(c);
             WebChatClient.Stream stream = load.get(c);
             timings.add(people.submit(() -> {
                 long[] latencies = new long[turns];
@@ -255,13 +262,14 @@ class WebChatTest {
         }
         long elapsed = System.nanoTime() - started;
         people.shutdown();
-        senders.shutdown();
         Arrays.sort(all);
-        System.out.printf("web chat turn (HTTP post -> bot -> model -> tool -> model -> SSE answer), %d conversations"
-                + " x %d turns: p50 %.2f ms, p99 %.2f ms, max %.2f ms, %.0f turns/s%n", concurrent, turns,
+        System.out.printf("web chat turn (HTTP post -> bot -> model -> tool -> model -> SSE answer), %3d conversations"
+                + " x %3d turns: p50 %7.2f ms, p99 %7.2f ms, max %7.2f ms, %5.0f turns/s%n", concurrent, turns,
                 all[all.length / 2] / 1e6, all[(int) (all.length * 0.99)] / 1e6, all[all.length - 1] / 1e6,
                 all.length / (elapsed / 1e9));
         assertThat(all).hasSize(concurrent * turns);
+        assertThat(all[0]).isPositive();
+        load.forEach(WebChatClient.Stream::close);
     }
 
     private WebChatClient.Stream follow(String conversation, long after) {
