@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Starts the built distribution (target/grambot/bin/grambot) as a user would, in an empty working directory, and
  * drives it over HTTP: console login, hot deploy of the sample plugin, an instance from a configuration file, a
- * console edit written back to that file, and a restart that keeps everything.
+ * console edit written back to that file, and a restart that keeps everything. Its output ({@code grambot.log} in the
+ * working directory) shows Grambot's own log lines.
  */
 class DistributionIT {
 
@@ -45,12 +46,24 @@ class DistributionIT {
 
     @Test
     void startsWithAGeneratedLoginHotDeploysAndKeepsEditsAcrossRestart() throws Exception {
+        // an instance of a plugin that is not installed (yet): core reports it, through the OSGi log, on the console
+        Files.createDirectories(work.resolve("etc"));
+        Files.writeString(work.resolve("etc/echo-early.cfg"), "grambot.plugin.id=echo\ntoolName=early\n");
         long startedAt = System.nanoTime();
         grambot.start();
         String password = grambot.awaitPassword();
         grambot.awaitResponse("/system/console/bundles.json", password, r -> r.statusCode() == 200);
         long consoleReadyMs = millisSince(startedAt);
         grambot.awaitFile(work.resolve("grambot.log"), log -> log.contains("generated console password: " + password));
+        // Grambot's own INFO and ERROR lines reach the console (OSGi Log Service -> log bridge -> logback)
+        grambot.awaitFile(work.resolve("grambot.log"), log -> log.contains(
+                "web chat 'webchat' ready at http://127.0.0.1:" + grambot.port() + "/chat/"));
+        grambot.awaitFile(work.resolve("grambot.log"), log -> log.contains(
+                "ERROR i.g.c.i.PluginInstanceManager - instance 'early' of plugin 'echo' is not loaded: plugin 'echo'"
+                        + " is not installed"));
+        // everyone else stays at WARN (conf/logback.xml): no framework events, no ConfigAdmin trace
+        assertThat(grambot.log().lines().filter(line -> line.matches("[\\d:.]{12} (INFO |DEBUG|TRACE) .*")))
+                .isNotEmpty().allMatch(line -> line.substring(19).startsWith("i.g."));
 
         // never admin/admin, never anonymous
         assertThat(grambot.get("/system/console/bundles.json", null).statusCode()).isEqualTo(401);
