@@ -23,6 +23,7 @@ public final class TestChatConnector implements Connector {
 
     private final PluginContext context;
     private final List<OutgoingMessage> sent = new CopyOnWriteArrayList<>();
+    private final java.util.Map<OutgoingMessage, Long> sentAt = new java.util.IdentityHashMap<>();
 
     @Activate
     public TestChatConnector(@Reference(name = PluginConstants.CONTEXT_REFERENCE) PluginContext context) {
@@ -42,7 +43,29 @@ public final class TestChatConnector implements Connector {
 
     @Override
     public void send(OutgoingMessage message) {
-        sent.add(message);
+        long now = System.nanoTime();
+        synchronized (this) {
+            sent.add(message);
+            sentAt.put(message, now);
+            notifyAll();
+        }
+    }
+
+    /** Waits (bounded) until {@code count} answers went to a conversation; returns when the last of them went. */
+    synchronized long awaitSent(String conversationId, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + Eventually.TIMEOUT.toNanos();
+        while (true) {
+            List<OutgoingMessage> answers = sent.stream().filter(m -> m.conversationId().equals(conversationId))
+                    .toList();
+            if (answers.size() >= count) {
+                return sentAt.get(answers.get(count - 1));
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("timed out waiting for " + count + " answers in " + conversationId);
+            }
+            java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
     }
 
     List<OutgoingMessage> sent() {
