@@ -227,9 +227,9 @@ final class Dispatcher {
         // the worker wrote these before starting the call, and will not touch the lane again
         PluginEvent event = lane.current.event();
         Subscription subscription = lane.handlers[lane.next - 1];
-        timedOut.increment();
         String message = "did not return within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms";
         failures.add(new EventFailure(event, subscription.name(), message, true, clock.instant()));
+        timedOut.increment();
         int count = stuck.incrementAndGet();
         log.warn("event handler {} {} on event {} ({}) of instance '{}'; it is left running and the instance's"
                 + " events go on without it ({} handler calls stuck)", subscription.name(), message, event.id(),
@@ -249,8 +249,9 @@ final class Dispatcher {
     }
 
     private void failed(PluginEvent event, Subscription subscription, Throwable failure) {
-        failed.increment();
+        // the record before the count: whoever sees the count finds the record
         failures.add(new EventFailure(event, subscription.name(), failure.toString(), false, clock.instant()));
+        failed.increment();
         log.error("event handler {} failed on event {} ({}) of instance '{}': {}", subscription.name(), event.id(),
                 event.type(), event.instanceId(), failure.toString(), failure);
     }
@@ -340,8 +341,8 @@ final class Dispatcher {
             String message = "did not complete the stage returned by handleAsync within "
                     + TimeUnit.NANOSECONDS.toMillis(completionTimeoutNanos) + " ms";
             for (Subscription subscription : late) {
-                timedOut.increment();
                 failures.add(new EventFailure(e, subscription.name(), message, true, clock.instant()));
+                timedOut.increment();
                 log.warn("event handler {} {} on event {} ({}) of instance '{}'; the event is done without it",
                         subscription.name(), message, e.id(), e.type(), e.instanceId());
             }
@@ -434,6 +435,7 @@ final class Dispatcher {
         /** Takes a finished event out of the in-flight list; acknowledges up to before the next oldest one. */
         void finish(InFlight f) {
             synchronized (this) {
+                inFlight.decrement(); // before the event counts as done: depth never shows less than in flight
                 InFlight older = f.older;
                 InFlight newer = f.newer;
                 if (older != null) {
@@ -455,7 +457,6 @@ final class Dispatcher {
                     onDone.done(f.event, null);
                 }
             }
-            inFlight.decrement();
         }
 
         /** The events in flight longer than {@code timeoutNanos}, oldest first. */

@@ -105,6 +105,31 @@ class EventJournalTest {
     }
 
     @Test
+    void eventsFinishedOutOfOrderAreRecoveredUntilTheAcknowledgementPassesThem() throws Exception {
+        EventJournal live = open(dir.resolve("live"));
+        List<QueuedEvent> a = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            a.add(append(live, "a"));
+        }
+        // e2 is still in flight: the queue acknowledges e1 only, however many after it finished
+        for (int i : new int[] { 4, 0, 2, 3 }) {
+            live.finished(a.get(i));
+        }
+        live.acknowledge(a.get(0));
+        live.flush(false);
+
+        EventJournal crashed = open(EventQueueTest.copy(dir.resolve("live"), dir.resolve("crashed")));
+        assertThat(ids(crashed.recovered())).as("exactly the unacknowledged events")
+                .containsExactly("e2", "e3", "e4", "e5");
+
+        live.finished(a.get(1));
+        live.acknowledge(a.get(4));
+        live.flush(false);
+        EventJournal later = open(EventQueueTest.copy(dir.resolve("live"), dir.resolve("crashed-later")));
+        assertThat(later.recovered()).isEmpty();
+    }
+
+    @Test
     void aTornTailRecordIsSkippedWithAWarning() throws Exception {
         EventJournal live = open(dir.resolve("live"));
         for (int i = 0; i < 3; i++) {
