@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -132,9 +134,15 @@ public final class BotComponent implements PluginEventHandler {
 
     @Override
     public void handle(PluginEvent event) {
+        handleAsync(event);
+    }
+
+    /** Queues the turn; the event is done (and leaves the event journal) once its answer has been sent. */
+    @Override
+    public CompletionStage<?> handleAsync(PluginEvent event) {
         String connector = event.instanceId();
         if (!settings.connectors().contains(connector)) {
-            return;
+            return CompletableFuture.completedStage(null);
         }
         IncomingMessage message;
         try {
@@ -142,9 +150,9 @@ public final class BotComponent implements PluginEventHandler {
         } catch (IllegalArgumentException e) {
             log.error("bot '{}': event {} of connector '{}' is not a message: {}", settings.botId(), event.id(),
                     connector, e.getMessage());
-            return;
+            return CompletableFuture.completedStage(null);
         }
-        lanes.submit(connector + "\u0000" + message.conversationId(), () -> turn(connector, message));
+        return lanes.submit(connector + "\u0000" + message.conversationId(), () -> turn(connector, message));
     }
 
     private void turn(String connector, IncomingMessage message) {

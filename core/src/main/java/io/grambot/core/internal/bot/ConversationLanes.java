@@ -2,6 +2,7 @@ package io.grambot.core.internal.bot;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
@@ -18,8 +19,9 @@ public final class ConversationLanes {
         this.executor = executor;
     }
 
-    public void submit(String key, Runnable task) {
-        tails.compute(key, (k, tail) -> {
+    /** Queues a task behind the key's earlier ones; the stage completes when the task has run. */
+    public CompletionStage<Void> submit(String key, Runnable task) {
+        return tails.compute(key, (k, tail) -> {
             CompletableFuture<Void> next = (tail == null ? CompletableFuture.<Void>completedFuture(null) : tail)
                     .handle((ok, failed) -> null).thenRunAsync(task, executor);
             next.whenComplete((ok, failed) -> tails.remove(k, next));
