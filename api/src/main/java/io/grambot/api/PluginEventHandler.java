@@ -34,8 +34,8 @@ public interface PluginEventHandler {
      * failure; the event is not retried.</li>
      * <li>A stage that has not completed within the queue's completion timeout is recorded as timed out and the
      * event is done; the queue does not cancel the stage.</li>
-     * <li>At least once: after a crash or a stop, the events of an instance from its oldest unfinished event on are
-     * delivered again, including ones after it that had already finished.</li>
+     * <li>At least once: an instance's events are acknowledged only up to its oldest unfinished one, so after a crash
+     * or a stop that event is delivered again, and so may be events after it that had already finished.</li>
      * </ul>
      *
      * @return a stage that completes when the event's work is done; never {@code null}
