@@ -86,6 +86,11 @@ class EventJournalKillTest {
                 .isSubsetOf(acceptedIds.keySet());
     }
 
+    /** The bot joining the connector and the model, created once both are there. */
+    private static final Map<String, String> BOT_MAKER = Map.of(KillTestBotMaker.PID, "bot=killbot\nconnectorId=chat"
+            + "\nproviderId=model\nconnector.target=" + Instances.filter("chat") + "\nprovider.target="
+            + Instances.filter("model") + "\n");
+
     @Test
     void aBotTurnInProgressAtTheKillIsAnsweredAfterTheRestart() throws Exception {
         Path home = Fixtures.dataDir(context).resolveSibling("killtest-bot");
@@ -96,8 +101,7 @@ class EventJournalKillTest {
         // the conversation "held" never gets its answer before the kill; "quick" is answered meanwhile
         chatAndModel(home, Map.of("answers", answersBefore.toString(), "say", "held:hold,quick:hello"),
                 Map.of("asked", askedBefore.toString(), "hold", "true"));
-        Process first = start(home, 1, Map.of());
-        addBot(first, home, 1, answersBefore, askedBefore);
+        Process first = start(home, 1, BOT_MAKER);
         waitFor(first, home, "the held turn is at the model and the quick one is answered",
                 () -> lines(askedBefore).contains("hold") && lines(answersBefore).contains("quick answer to: hello"));
         first.destroyForcibly(); // SIGKILL
@@ -107,8 +111,7 @@ class EventJournalKillTest {
         Path answersAfter = home.resolve("answers-2");
         Path askedAfter = home.resolve("asked-2");
         chatAndModel(home, Map.of("answers", answersAfter.toString()), Map.of("asked", askedAfter.toString()));
-        Process second = start(home, 2, Map.of());
-        addBot(second, home, 2, answersAfter, askedAfter);
+        Process second = start(home, 2, BOT_MAKER);
         waitFor(second, home, "the held message is answered", () -> lines(answersAfter).contains("held answer to: hold"));
         second.destroy();
 
@@ -129,17 +132,6 @@ class EventJournalKillTest {
                 List.of(Map.of("instanceId", "chat", "pluginId", "killchat", "enabled", true, "settings", chat),
                         Map.of("instanceId", "model", "pluginId", "killmodel", "enabled", true, "settings",
                                 model)))));
-    }
-
-    /**
-     * Configures the bot once its connector and model are active, so that a message (new or replayed) finds them:
-     * a turn whose model or connector is missing would be answered with an explanation, or not at all.
-     */
-    private static void addBot(Process process, Path home, int run, Path answers, Path asked) throws Exception {
-        waitFor(process, home, "the connector and the model are active",
-                () -> lines(answers).contains("(connected)") && lines(asked).contains("(ready)"));
-        Files.writeString(home.resolve("etc-" + run).resolve("grambot.bot-killbot.cfg"),
-                "connectors=chat\nprovider=model\n");
     }
 
     /** Starts Felix main on the shared data directory with the given configuration files. */

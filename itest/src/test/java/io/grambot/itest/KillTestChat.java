@@ -24,9 +24,8 @@ import io.grambot.api.runtime.EventQueueMonitor;
 
 /**
  * Fixture of {@link EventJournalKillTest}, active only in the forked framework that configures it: a connector that
- * writes "(connected)" to its {@code answers} file when active, receives the messages of its {@code say} setting
- * ("conversation:text", comma-separated) once a handler is there, and appends every answer to the file as
- * "conversation text".
+ * receives the messages of its {@code say} setting ("conversation:text", comma-separated) once a handler is there,
+ * and appends every answer to its {@code answers} file as "conversation text".
  */
 @GrambotPlugin(id = "killchat", name = "Kill-test chat", description = "A connector for the kill -9 bot test.")
 @Component(configurationPid = "killchat", configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
@@ -48,7 +47,6 @@ public final class KillTestChat implements Connector {
             @Reference(name = "monitor") EventQueueMonitor monitor) {
         this.context = context;
         this.answers = Path.of(config.answers());
-        append("(connected)");
         String[] say = config.say().isEmpty() ? new String[0] : config.say().split(",");
         thread = new Thread(() -> say(say, monitor), "itest-killchat");
         thread.start();

@@ -25,12 +25,12 @@ import io.grambot.api.inference.InferenceProvider;
 
 /**
  * Fixture of {@link EventJournalKillTest}, active only in the forked framework that configures it: a model that
- * writes "(ready)" to its {@code asked} file when active, appends every message it is asked about to it, then answers "answer to: &lt;text&gt;" — except
+ * appends every message it is asked about to its {@code asked} file, then answers "answer to: &lt;text&gt;" — except
  * that with {@code hold} set it never answers a message whose text is "hold", so a turn is in progress when the
  * framework is killed.
  */
 @GrambotPlugin(id = "killmodel", name = "Kill-test model", description = "A model for the kill -9 bot test.")
-@Component(configurationPid = "killmodel", configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
+@Component(configurationPid = "killmodel", configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = InferenceProvider.class)
 public final class KillTestModel implements InferenceProvider {
 
@@ -46,12 +46,10 @@ public final class KillTestModel implements InferenceProvider {
     private final CountDownLatch never = new CountDownLatch(1);
 
     @Activate
-    public KillTestModel(Config config, @Reference(name = PluginConstants.CONTEXT_REFERENCE) PluginContext context)
-            throws IOException {
+    public KillTestModel(Config config, @Reference(name = PluginConstants.CONTEXT_REFERENCE) PluginContext context) {
         this.context = context;
         this.asked = Path.of(config.asked());
         this.hold = config.hold();
-        append("(ready)");
     }
 
     private synchronized void append(String line) throws IOException {
