@@ -24,6 +24,7 @@ import org.osgi.test.junit5.service.ServiceExtension;
 import io.grambot.api.PluginEventHandler;
 import io.grambot.api.connector.Connector;
 import io.grambot.api.connector.OutgoingMessage;
+import io.grambot.api.runtime.EventQueueMonitor;
 import io.grambot.api.tool.Tool;
 
 /** A bot answers through the event queue: connector in, model with a tool call, tool, model, connector out. */
@@ -37,6 +38,9 @@ class BotTest {
 
     @InjectService
     ConfigurationAdmin configAdmin;
+
+    @InjectService
+    EventQueueMonitor events;
 
     private final List<Configuration> configurations = new ArrayList<>();
     private TestChatConnector chat;
@@ -119,6 +123,18 @@ class BotTest {
         configurations.add(Instances.create(configAdmin, "grambot.bot", id, Map.of("connectors",
                 new String[] { "chat-e2e" }, "provider", provider, "tools", new String[] { "loud" })));
         Eventually.service(context, PluginEventHandler.class, "(service.pid=grambot.bot~" + id + ")");
+        // DS binds a new handler to the event queue a moment after it is registered; a message before that has no
+        // handler and is dropped as unhandled
+        Eventually.until("the event queue has bound every handler service",
+                () -> events.status().handlers() == handlerServices());
+    }
+
+    private int handlerServices() {
+        try {
+            return context.getServiceReferences(PluginEventHandler.class, null).size();
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e); // no filter
+        }
     }
 
     private List<OutgoingMessage> awaitReply(String conversation, int count) throws InterruptedException {
