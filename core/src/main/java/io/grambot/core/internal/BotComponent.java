@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -147,9 +148,15 @@ public final class BotComponent implements PluginEventHandler, Bot {
 
     @Override
     public void handle(PluginEvent event) {
+        handleAsync(event);
+    }
+
+    /** Queues the turn; the event is done (and leaves the event journal) once its answer has been sent. */
+    @Override
+    public CompletionStage<?> handleAsync(PluginEvent event) {
         String connector = event.instanceId();
         if (!settings.connectors().contains(connector)) {
-            return;
+            return CompletableFuture.completedStage(null);
         }
         IncomingMessage message;
         try {
@@ -157,9 +164,9 @@ public final class BotComponent implements PluginEventHandler, Bot {
         } catch (IllegalArgumentException e) {
             log.error("bot '{}': event {} of connector '{}' is not a message: {}", settings.botId(), event.id(),
                     connector, e.getMessage());
-            return;
+            return CompletableFuture.completedStage(null);
         }
-        lanes.submit(Bot.lane(connector, ConversationStore.key(message.conversationId())),
+        return lanes.submit(Bot.lane(connector, ConversationStore.key(message.conversationId())),
                 () -> turn(connector, message));
     }
 

@@ -73,6 +73,11 @@ public final class PluginEventQueue implements EventQueueMonitor {
                 + " with one event; after that it is recorded as timed out and the instance's events go on.")
         long handlerTimeoutMillis() default 30_000;
 
+        @AttributeDefinition(name = "Completion timeout (ms)", min = "1", description = "How long an event accepted"
+                + " by an asynchronous handler (handleAsync) may take to finish; after that it is recorded as timed"
+                + " out and done, so one stuck piece of work cannot hold the instance's journal forever.")
+        long completionTimeoutMillis() default 600_000;
+
         @AttributeDefinition(name = "Replay wait (ms)", min = "0", description = "After a restart, how long events"
                 + " recovered from the journal wait for a handler to register before they are dropped as unhandled.")
         long replayWaitMillis() default 30_000;
@@ -153,7 +158,8 @@ public final class PluginEventQueue implements EventQueueMonitor {
         return new EventQueueSettings(config.mode(), config.capacity(), config.overflow(),
                 Duration.ofMillis(config.blockTimeoutMillis()), Duration.ofMillis(config.handlerTimeoutMillis()),
                 Duration.ofMillis(config.replayWaitMillis()), config.workers(),
-                Duration.ofMillis(config.fsyncIntervalMillis()), EventQueueSettings.DEFAULT_SEGMENT_BYTES);
+                Duration.ofMillis(config.fsyncIntervalMillis()), EventQueueSettings.DEFAULT_SEGMENT_BYTES,
+                Duration.ofMillis(config.completionTimeoutMillis()));
     }
 
     private static final Duration MAX_DRAIN = Duration.ofSeconds(10);

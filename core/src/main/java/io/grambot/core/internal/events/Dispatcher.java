@@ -2,12 +2,16 @@ package io.grambot.core.internal.events;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
@@ -18,7 +22,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 
 import org.osgi.service.log.Logger;
 
@@ -34,8 +37,25 @@ import io.grambot.core.internal.events.HandlerIndex.Subscription;
  * lane is in; one that exceeds the handler timeout is recorded as timed out, its thread is interrupted and left
  * behind, and the lane goes on with the next handler on a fresh worker (the pool grows by one while the abandoned
  * thread is stuck).
+ *
+ * <p>A handler that overrides {@code handleAsync} returns a stage; the lane goes on at once and the event is
+ * {@link InFlight in flight} until its stages complete, or until the completion timeout, after which the watchdog
+ * records it as timed out. Events of a lane finish in any order, but the lane acknowledges only the longest prefix of
+ * its events (in queue order) that are all finished: each in-flight event remembers the event dispatched before it,
+ * and when the oldest one in flight finishes, everything up to the next one's predecessor is done. Synchronous
+ * events with nothing in flight take none of this: one volatile read.
  */
 final class Dispatcher {
+
+    /** Told when an event is done. */
+    interface Completion {
+        /**
+         * @param event the event whose handlers are all done
+         * @param acknowledged the latest event of its instance up to which every event is done, or {@code null} if
+         *        that did not move; always in queue order
+         */
+        void done(QueuedEvent event, QueuedEvent acknowledged);
+    }
 
     /** Events a lane handles before it lets the other lanes have the worker. */
     private static final int BATCH = 256;
@@ -47,10 +67,11 @@ final class Dispatcher {
     private final long startedAt = System.nanoTime();
     private volatile int workers;
     private volatile long timeoutNanos;
+    private volatile long completionTimeoutNanos;
     private volatile long replayDeadline;
     private final Logger log;
     private final Clock clock;
-    private final Consumer<QueuedEvent> onDone;
+    private final Completion onDone;
     private final ThreadPoolExecutor pool;
     private final Thread watchdog;
     private final ConcurrentHashMap<String, Lane> lanes = new ConcurrentHashMap<>();
@@ -68,11 +89,14 @@ final class Dispatcher {
     final LongAdder unhandled = new LongAdder();
     final LongAdder failed = new LongAdder();
     final LongAdder timedOut = new LongAdder();
+    /** Events in flight: their handlers returned, their stages have not all completed. */
+    final LongAdder inFlight = new LongAdder();
 
-    Dispatcher(int workers, Duration handlerTimeout, Duration replayWait, Logger log, Clock clock,
-            Consumer<QueuedEvent> onDone) {
+    Dispatcher(int workers, Duration handlerTimeout, Duration completionTimeout, Duration replayWait, Logger log,
+            Clock clock, Completion onDone) {
         this.workers = workers;
         this.timeoutNanos = handlerTimeout.toNanos();
+        this.completionTimeoutNanos = completionTimeout.toNanos();
         this.replayDeadline = startedAt + replayWait.toNanos();
         this.log = log;
         this.clock = clock;
@@ -92,8 +116,9 @@ final class Dispatcher {
     }
 
     /** Applies new settings to the running dispatcher; the replay wait still counts from the start. */
-    void reconfigure(int workers, Duration handlerTimeout, Duration replayWait) {
+    void reconfigure(int workers, Duration handlerTimeout, Duration completionTimeout, Duration replayWait) {
         this.timeoutNanos = handlerTimeout.toNanos();
+        this.completionTimeoutNanos = completionTimeout.toNanos();
         this.replayDeadline = startedAt + replayWait.toNanos();
         this.workers = workers;
         synchronized (this) {
@@ -175,6 +200,9 @@ final class Dispatcher {
                 if (start != IDLE && start != ABANDONED && now - start > timeoutNanos) {
                     abandon(lane, start);
                 }
+                if (lane.oldest != null) {
+                    lane.expired(now, completionTimeoutNanos).forEach(InFlight::timeOut);
+                }
             }
             if (!replayWaitOver && now - replayDeadline >= 0) {
                 replayWaitOver = true;
@@ -199,9 +227,9 @@ final class Dispatcher {
         // the worker wrote these before starting the call, and will not touch the lane again
         PluginEvent event = lane.current.event();
         Subscription subscription = lane.handlers[lane.next - 1];
-        timedOut.increment();
         String message = "did not return within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms";
         failures.add(new EventFailure(event, subscription.name(), message, true, clock.instant()));
+        timedOut.increment();
         int count = stuck.incrementAndGet();
         log.warn("event handler {} {} on event {} ({}) of instance '{}'; it is left running and the instance's"
                 + " events go on without it ({} handler calls stuck)", subscription.name(), message, event.id(),
@@ -221,10 +249,111 @@ final class Dispatcher {
     }
 
     private void failed(PluginEvent event, Subscription subscription, Throwable failure) {
-        failed.increment();
+        // the record before the count: whoever sees the count finds the record
         failures.add(new EventFailure(event, subscription.name(), failure.toString(), false, clock.instant()));
+        failed.increment();
         log.error("event handler {} failed on event {} ({}) of instance '{}': {}", subscription.name(), event.id(),
                 event.type(), event.instanceId(), failure.toString(), failure);
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return (failure instanceof CompletionException || failure instanceof ExecutionException)
+                && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
+    /**
+     * An event whose handlers returned stages that have not all completed. It is linked into its lane's list of
+     * events in flight (in queue order) before its first stage is watched, and done exactly once: when the worker has
+     * called all handlers and every stage completed, or when the watchdog times it out.
+     */
+    final class InFlight {
+
+        final Lane lane;
+        final QueuedEvent event;
+        final long started = System.nanoTime();
+        /** The handlers whose stages have not completed, by the handler's position; guarded by this. */
+        private final Subscription[] waitingOn;
+        /** Stages not completed, plus one held by the worker until it has called every handler. */
+        private final AtomicInteger pending = new AtomicInteger(1);
+        private final AtomicBoolean finished = new AtomicBoolean();
+        // guarded by the lane
+        QueuedEvent predecessor;
+        InFlight older;
+        InFlight newer;
+
+        InFlight(Lane lane, QueuedEvent event, int handlers) {
+            this.lane = lane;
+            this.event = event;
+            this.waitingOn = new Subscription[handlers];
+        }
+
+        /** Waits for the stage the handler at {@code position} returned. */
+        void watch(CompletionStage<?> stage, Subscription subscription, int position) {
+            synchronized (this) {
+                waitingOn[position] = subscription;
+            }
+            pending.incrementAndGet();
+            try {
+                stage.whenComplete((result, failure) -> stageDone(position, failure));
+            } catch (RuntimeException e) {
+                stageDone(position, e);
+            }
+        }
+
+        /** The worker has called every handler. */
+        void release() {
+            if (pending.decrementAndGet() == 0) {
+                finish();
+            }
+        }
+
+        private void stageDone(int position, Throwable failure) {
+            Subscription subscription;
+            synchronized (this) {
+                subscription = waitingOn[position];
+                waitingOn[position] = null;
+            }
+            if (subscription == null) {
+                return; // timed out before
+            }
+            if (failure != null) {
+                failed(event.event(), subscription, unwrap(failure));
+            }
+            if (pending.decrementAndGet() == 0) {
+                finish();
+            }
+        }
+
+        void timeOut() {
+            if (!finished.compareAndSet(false, true)) {
+                return;
+            }
+            List<Subscription> late = new ArrayList<>();
+            synchronized (this) {
+                for (int i = 0; i < waitingOn.length; i++) {
+                    if (waitingOn[i] != null) {
+                        late.add(waitingOn[i]);
+                        waitingOn[i] = null;
+                    }
+                }
+            }
+            PluginEvent e = event.event();
+            String message = "did not complete the stage returned by handleAsync within "
+                    + TimeUnit.NANOSECONDS.toMillis(completionTimeoutNanos) + " ms";
+            for (Subscription subscription : late) {
+                failures.add(new EventFailure(e, subscription.name(), message, true, clock.instant()));
+                timedOut.increment();
+                log.warn("event handler {} {} on event {} ({}) of instance '{}'; the event is done without it",
+                        subscription.name(), message, e.id(), e.type(), e.instanceId());
+            }
+            lane.finish(this);
+        }
+
+        private void finish() {
+            if (finished.compareAndSet(false, true)) {
+                lane.finish(this);
+            }
+        }
     }
 
     /** The events of one instance. Run by at most one worker at a time: whoever set {@code scheduled}. */
@@ -239,7 +368,15 @@ final class Dispatcher {
         private QueuedEvent current;
         private Subscription[] handlers;
         private int next;
+        private InFlight flight;
         private volatile Thread worker;
+        /** The oldest event in flight, or {@code null}; written under the lane's lock. */
+        volatile InFlight oldest;
+        // guarded by this while anything is in flight; else the worker's
+        private InFlight newest;
+        /** The last event whose handlers were all called. */
+        private QueuedEvent lastDispatched;
+        private int flying;
 
         Lane(String instanceId) {
             this.instanceId = instanceId;
@@ -257,7 +394,78 @@ final class Dispatcher {
         }
 
         int pending() {
-            return queue.size() + (current != null ? 1 : 0);
+            synchronized (this) {
+                return queue.size() + (current != null && flight == null ? 1 : 0) + flying;
+            }
+        }
+
+        /** Starts tracking the current event's stages: it goes to the end of the in-flight list. */
+        private InFlight fly(QueuedEvent event, int handlers) {
+            InFlight f = new InFlight(this, event, handlers);
+            synchronized (this) {
+                f.predecessor = lastDispatched;
+                f.older = newest;
+                if (newest != null) {
+                    newest.newer = f;
+                }
+                newest = f;
+                flying++;
+                if (oldest == null) {
+                    oldest = f;
+                }
+            }
+            inFlight.increment();
+            return f;
+        }
+
+        /** The worker has called every handler of a synchronously handled event. */
+        private void dispatched(QueuedEvent event) {
+            if (oldest == null) {
+                // nothing in flight, and only this worker puts something there: done and acknowledged at once
+                lastDispatched = event;
+                onDone.done(event, event);
+                return;
+            }
+            synchronized (this) {
+                lastDispatched = event;
+                onDone.done(event, oldest == null ? event : null);
+            }
+        }
+
+        /** Takes a finished event out of the in-flight list; acknowledges up to before the next oldest one. */
+        void finish(InFlight f) {
+            synchronized (this) {
+                inFlight.decrement(); // before the event counts as done: depth never shows less than in flight
+                InFlight older = f.older;
+                InFlight newer = f.newer;
+                if (older != null) {
+                    older.newer = newer;
+                }
+                if (newer != null) {
+                    newer.older = older;
+                } else {
+                    newest = older;
+                }
+                f.older = null;
+                f.newer = null;
+                flying--;
+                if (f == oldest) {
+                    onDone.done(f.event, newer != null ? newer.predecessor : lastDispatched);
+                    // after the acknowledgement: once the worker reads null it acknowledges without the lock
+                    oldest = newer;
+                } else {
+                    onDone.done(f.event, null);
+                }
+            }
+        }
+
+        /** The events in flight longer than {@code timeoutNanos}, oldest first. */
+        synchronized List<InFlight> expired(long now, long timeoutNanos) {
+            List<InFlight> expired = new ArrayList<>(1);
+            for (InFlight f = oldest; f != null && now - f.started > timeoutNanos; f = f.newer) {
+                expired.add(f);
+            }
+            return expired;
         }
 
         @Override
@@ -277,6 +485,7 @@ final class Dispatcher {
                     current = event;
                     handlers = null;
                     next = 0;
+                    flight = null;
                 }
                 if (handlers == null) {
                     HandlerIndex snapshot = index;
@@ -296,15 +505,25 @@ final class Dispatcher {
                     }
                 }
                 while (next < handlers.length) {
-                    Subscription subscription = handlers[next++];
+                    int position = next++;
+                    Subscription subscription = handlers[position];
                     long start = System.nanoTime();
                     if (start == IDLE || start == ABANDONED) {
                         start = ABANDONED + 1;
                     }
                     call.set(start);
                     Throwable failure = null;
+                    CompletionStage<?> stage = null;
                     try {
-                        subscription.handler().handle(current.event());
+                        if (subscription.async()) {
+                            stage = subscription.handler().handleAsync(current.event());
+                            if (stage == null) {
+                                failure = new NullPointerException("handleAsync returned null; expected a"
+                                        + " CompletionStage");
+                            }
+                        } else {
+                            subscription.handler().handle(current.event());
+                        }
                     } catch (Throwable t) {
                         failure = t;
                     }
@@ -317,6 +536,11 @@ final class Dispatcher {
                             return; // most likely interrupted by the stop: the event stays for the next start
                         }
                         failed(current.event(), subscription, failure);
+                    } else if (stage != null) {
+                        if (flight == null) {
+                            flight = fly(current, handlers.length);
+                        }
+                        flight.watch(stage, subscription, position);
                     }
                     Thread.interrupted(); // a handler's interrupt must not reach the next one
                 }
@@ -324,9 +548,18 @@ final class Dispatcher {
                     delivered.increment();
                 }
                 QueuedEvent done = current;
+                InFlight flying = flight;
                 current = null;
                 handlers = null;
-                onDone.accept(done);
+                flight = null;
+                if (flying == null) {
+                    dispatched(done);
+                } else {
+                    synchronized (this) {
+                        lastDispatched = done;
+                    }
+                    flying.release();
+                }
                 if (--budget == 0) {
                     execute(this); // still scheduled: continue after the lanes waiting for a worker
                     return;

@@ -48,9 +48,9 @@ import io.grambot.api.PluginEvent;
  * <li>{@code segment-<n>.log}: a header ({@code GBEVJRN} and a format version byte), then records of a 4-byte
  * length, the 4-byte CRC32C of the body and the body, the event as JSON. A new segment is started at every start
  * and when the current one reaches the segment size; a segment is deleted once all its events are handled.</li>
- * <li>{@code acked.json}: for each instance, the position of its last fully handled event. Events of an instance
- * are handled in journal order, so everything up to that position is done. It is rewritten lazily (a lost update
- * means redelivery, never loss) and replaced by rename.</li>
+ * <li>{@code acked.json}: for each instance, the position up to which all its events are fully handled (events
+ * handled asynchronously may finish out of order; the position never passes an unfinished one). It is rewritten
+ * lazily (a lost update means redelivery, never loss) and replaced by rename.</li>
  * </ul>
  * At start, a record that is cut short or fails its checksum ends the reading of its segment with a warning: it can
  * only be the record being written when the process died, since a segment is never appended to after a failure.
@@ -230,10 +230,17 @@ final class EventJournal implements Closeable {
         }
     }
 
-    /** Records that an event is fully handled. Cheap: the acknowledgement is written later, by the flusher. */
-    void done(QueuedEvent event) {
-        event.cursor().last = event;
+    /** Records that an event is fully handled, so that its segment can go once all its events are. */
+    void finished(QueuedEvent event) {
         event.segment().done.incrementAndGet();
+    }
+
+    /**
+     * Records that every event of an instance up to this one (in journal order) is fully handled; calls for one
+     * instance come in journal order. Cheap: the acknowledgement is written later, by the flusher.
+     */
+    void acknowledge(QueuedEvent upTo) {
+        upTo.cursor().last = upTo;
     }
 
     /** Forces what was appended, writes the acknowledgements, removes the segments whose events are all done. */

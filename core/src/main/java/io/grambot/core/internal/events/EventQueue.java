@@ -61,8 +61,8 @@ public final class EventQueue implements AutoCloseable {
         this.idPrefix = String.format("%016x-", new SecureRandom().nextLong());
         this.journal = settings.mode() == Mode.JOURNAL
                 ? new EventJournal(journalDirectory, settings, new ObjectMapper(), log) : null;
-        this.dispatcher = new Dispatcher(settings.workers(), settings.handlerTimeout(), settings.replayWait(), log,
-                clock, this::done);
+        this.dispatcher = new Dispatcher(settings.workers(), settings.handlerTimeout(), settings.completionTimeout(),
+                settings.replayWait(), log, clock, this::done);
         List<QueuedEvent> recovered = journal != null ? journal.recovered() : List.of();
         for (QueuedEvent event : recovered) {
             capacity.force();
@@ -120,7 +120,7 @@ public final class EventQueue implements AutoCloseable {
         }
         settings = next;
         capacity.limit(next.capacity());
-        dispatcher.reconfigure(next.workers(), next.handlerTimeout(), next.replayWait());
+        dispatcher.reconfigure(next.workers(), next.handlerTimeout(), next.completionTimeout(), next.replayWait());
         if (journal != null) {
             journal.reconfigure(next);
         }
@@ -190,9 +190,12 @@ public final class EventQueue implements AutoCloseable {
                 : Collections.unmodifiableMap(new LinkedHashMap<>(payload));
     }
 
-    private void done(QueuedEvent event) {
+    private void done(QueuedEvent event, QueuedEvent acknowledged) {
         if (journal != null) {
-            journal.done(event);
+            journal.finished(event);
+            if (acknowledged != null) {
+                journal.acknowledge(acknowledged);
+            }
         }
         capacity.release();
     }
@@ -211,7 +214,7 @@ public final class EventQueue implements AutoCloseable {
     public EventQueueStatus status() {
         return new EventQueueStatus(journal != null, capacity.used(), capacity.limit(), accepted.sum(), replayed,
                 dispatcher.delivered.sum(), dispatcher.unhandled.sum(), rejected.sum(), dispatcher.failed.sum(),
-                dispatcher.timedOut.sum(), dispatcher.stuckCalls(), dispatcher.handlers());
+                dispatcher.timedOut.sum(), dispatcher.stuckCalls(), dispatcher.handlers(), dispatcher.inFlight.sum());
     }
 
     public List<PluginEvent> recentEvents() {

@@ -7,9 +7,11 @@ import java.util.Objects;
  * How the event queue runs; see {@code PluginEventQueue.Config} for the meaning of each value.
  *
  * @param segmentBytes the size at which the journal starts a new segment file
+ * @param completionTimeout how long the stage an asynchronous handler returned may take to complete
  */
 public record EventQueueSettings(Mode mode, int capacity, Overflow overflow, Duration blockTimeout,
-        Duration handlerTimeout, Duration replayWait, int workers, Duration fsyncInterval, long segmentBytes) {
+        Duration handlerTimeout, Duration replayWait, int workers, Duration fsyncInterval, long segmentBytes,
+        Duration completionTimeout) {
 
     /** Where accepted events are kept until handled. */
     public enum Mode {
@@ -28,6 +30,7 @@ public record EventQueueSettings(Mode mode, int capacity, Overflow overflow, Dur
     }
 
     public static final long DEFAULT_SEGMENT_BYTES = 8L << 20;
+    public static final Duration DEFAULT_COMPLETION_TIMEOUT = Duration.ofMinutes(10);
 
     public EventQueueSettings {
         Objects.requireNonNull(mode, "mode");
@@ -39,6 +42,15 @@ public record EventQueueSettings(Mode mode, int capacity, Overflow overflow, Dur
         require(handlerTimeout.toMillis() >= 1, "handlerTimeout must be at least 1 ms, was " + handlerTimeout);
         require(!replayWait.isNegative(), "replayWait must not be negative, was " + replayWait);
         require(!fsyncInterval.isNegative(), "fsyncInterval must not be negative, was " + fsyncInterval);
+        require(completionTimeout.toMillis() >= 1, "completionTimeout must be at least 1 ms, was "
+                + completionTimeout);
+    }
+
+    /** Settings with the default completion timeout. */
+    public EventQueueSettings(Mode mode, int capacity, Overflow overflow, Duration blockTimeout,
+            Duration handlerTimeout, Duration replayWait, int workers, Duration fsyncInterval, long segmentBytes) {
+        this(mode, capacity, overflow, blockTimeout, handlerTimeout, replayWait, workers, fsyncInterval, segmentBytes,
+                DEFAULT_COMPLETION_TIMEOUT);
     }
 
     /** The defaults of the {@code grambot.events} configuration. */

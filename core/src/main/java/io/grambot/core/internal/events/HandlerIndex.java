@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.grambot.api.PluginConstants;
+import io.grambot.api.PluginEvent;
 import io.grambot.api.PluginEventHandler;
 
 /**
@@ -21,8 +22,13 @@ final class HandlerIndex {
     static final String ALL = "*";
     static final HandlerIndex EMPTY = new HandlerIndex(Map.of(), new Subscription[0], 0);
 
-    /** One handler service and the event types it asked for. */
-    record Subscription(PluginEventHandler handler, long serviceId, int ranking, Set<String> types) {
+    /**
+     * One handler service and the event types it asked for.
+     *
+     * @param async whether it overrides {@link PluginEventHandler#handleAsync}; the others are called through
+     *        {@link PluginEventHandler#handle}, which spares a completed stage per event
+     */
+    record Subscription(PluginEventHandler handler, long serviceId, int ranking, Set<String> types, boolean async) {
 
         String name() {
             return handler.getClass().getName();
@@ -47,7 +53,16 @@ final class HandlerIndex {
                 types.add(ALL);
             }
             return new Subscription(handler, number(properties.get("service.id"), 0L).longValue(),
-                    number(properties.get("service.ranking"), 0).intValue(), Set.copyOf(types));
+                    number(properties.get("service.ranking"), 0).intValue(), Set.copyOf(types), overridesAsync(handler));
+        }
+
+        private static boolean overridesAsync(PluginEventHandler handler) {
+            try {
+                return handler.getClass().getMethod("handleAsync", PluginEvent.class)
+                        .getDeclaringClass() != PluginEventHandler.class;
+            } catch (NoSuchMethodException e) {
+                return false; // cannot happen: the interface declares it
+            }
         }
 
         private static Number number(Object value, Number otherwise) {

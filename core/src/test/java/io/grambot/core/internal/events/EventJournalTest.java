@@ -52,6 +52,12 @@ class EventJournalTest {
         return journal.append(event, journal.encode(event), q -> {});
     }
 
+    /** What the queue does for an event handled in order: finished, and acknowledged up to it. */
+    private static void done(EventJournal journal, QueuedEvent event) {
+        journal.finished(event);
+        journal.acknowledge(event);
+    }
+
     private static List<String> ids(List<QueuedEvent> events) {
         return events.stream().map(e -> e.event().id()).toList();
     }
@@ -89,13 +95,38 @@ class EventJournalTest {
             a.add(append(live, "a"));
             b.add(append(live, "b"));
         }
-        a.subList(0, 3).forEach(live::done);
-        live.done(b.get(0));
+        a.subList(0, 3).forEach(q -> done(live, q));
+        done(live, b.get(0));
         live.flush(false);
 
         EventJournal after = open(EventQueueTest.copy(dir.resolve("live"), dir.resolve("crashed")));
 
         assertThat(ids(after.recovered())).containsExactly("e4", "e6", "e7", "e8", "e9", "e10");
+    }
+
+    @Test
+    void eventsFinishedOutOfOrderAreRecoveredUntilTheAcknowledgementPassesThem() throws Exception {
+        EventJournal live = open(dir.resolve("live"));
+        List<QueuedEvent> a = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            a.add(append(live, "a"));
+        }
+        // e2 is still in flight: the queue acknowledges e1 only, however many after it finished
+        for (int i : new int[] { 4, 0, 2, 3 }) {
+            live.finished(a.get(i));
+        }
+        live.acknowledge(a.get(0));
+        live.flush(false);
+
+        EventJournal crashed = open(EventQueueTest.copy(dir.resolve("live"), dir.resolve("crashed")));
+        assertThat(ids(crashed.recovered())).as("exactly the unacknowledged events")
+                .containsExactly("e2", "e3", "e4", "e5");
+
+        live.finished(a.get(1));
+        live.acknowledge(a.get(4));
+        live.flush(false);
+        EventJournal later = open(EventQueueTest.copy(dir.resolve("live"), dir.resolve("crashed-later")));
+        assertThat(later.recovered()).isEmpty();
     }
 
     @Test
@@ -155,7 +186,7 @@ class EventJournalTest {
     void segmentNumbersAreNeverReusedEvenWhenAllSegmentsWereDeleted() throws Exception {
         Path journal = dir.resolve("journal");
         EventJournal first = open(journal);
-        first.done(append(first, "a"));
+        done(first, append(first, "a"));
         first.close();
         assertThat(segments(journal)).isEmpty();
         assertThat(Files.readString(journal.resolve(EventJournal.ACKED_FILE))).contains("\"segment\":0");
@@ -173,7 +204,7 @@ class EventJournalTest {
     @Test
     void unreadableAcknowledgementsMeanRedeliveryNotLoss() throws Exception {
         EventJournal live = open(dir.resolve("live"));
-        live.done(append(live, "a"));
+        done(live, append(live, "a"));
         append(live, "a");
         live.flush(false);
         Path crashed = EventQueueTest.copy(dir.resolve("live"), dir.resolve("crashed"));
