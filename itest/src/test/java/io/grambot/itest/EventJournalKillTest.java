@@ -153,12 +153,18 @@ class EventJournalKillTest {
         properties.put("felix.fileinstall.poll", "50");
         properties.put("felix.fileinstall.noInitialDelay", "true");
         properties.put("felix.log.level", "1");
+        // the test framework's bundles include the HTTP server: any free loopback port, never the user's 8080
+        properties.put("org.osgi.service.http.port", "0");
+        properties.put("org.apache.felix.http.host", "127.0.0.1");
         Path config = home.resolve("config-" + run + ".properties");
         Files.writeString(config, properties.entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue().replace("\\", "\\\\")).collect(Collectors.joining("\n")));
         Path felix = Path.of(context.getProperty("grambot.itest.fixtures"), "org.apache.felix.main.jar");
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-Dfelix.config.properties=" + config.toUri(), "-jar", felix.toString())
+                "-Xmx256m", "-Dfelix.config.properties=" + config.toUri(),
+                // logback unconfigured logs everything at DEBUG, slow enough to miss the test's time limits
+                "-Dlogback.configurationFile=" + context.getProperty("logback.configurationFile"),
+                "-jar", felix.toString())
                 .directory(home.toFile()).redirectErrorStream(true)
                 .redirectOutput(home.resolve("felix-" + run + ".log").toFile()).start();
         forked.add(process);
