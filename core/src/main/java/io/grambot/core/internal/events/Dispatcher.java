@@ -490,9 +490,9 @@ final class Dispatcher {
                 if (handlers == null) {
                     HandlerIndex snapshot = index;
                     Subscription[] found = snapshot.lookup(current.event().type());
-                    if (found.length == 0 && current.replayed() && !replayWaitOver
-                            && System.nanoTime() - replayDeadline < 0) {
-                        // after a restart, the handlers' bundles may not have registered them yet
+                    if (found.length == 0 && !replayWaitOver && System.nanoTime() - replayDeadline < 0) {
+                        // at start, replayed or new: the handlers' bundles may not have registered them yet (a
+                        // message typed into the web chat while the bot is still starting must not be dropped)
                         waiting.add(this);
                         if (index == snapshot || !waiting.remove(this)) {
                             return; // from here on the lane belongs to whoever takes it out of the waiting set

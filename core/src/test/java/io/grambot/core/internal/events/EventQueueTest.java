@@ -169,8 +169,9 @@ class EventQueueTest {
     }
 
     @Test
-    void anEventWithNoHandlerIsCountedAsUnhandled() throws Exception {
-        EventQueue queue = open(settings(Mode.MEMORY));
+    void afterTheStartWaitAnEventWithNoHandlerIsCountedAsUnhandled() throws Exception {
+        EventQueue queue = open(new EventQueueSettings(Mode.MEMORY, 10_000, Overflow.BLOCK, Duration.ofSeconds(5),
+                Duration.ofSeconds(30), Duration.ZERO, 2, Duration.ofSeconds(1), EventQueueSettings.DEFAULT_SEGMENT_BYTES));
         queue.addHandler(new Recorder(), handlerProperties("other"));
 
         queue.emit("p", "i", "nobody.listens", Map.of());
@@ -178,6 +179,18 @@ class EventQueueTest {
         Wait.until("the event is counted as unhandled", () -> queue.status().unhandled() == 1);
         assertThat(queue.status().delivered()).isZero();
         assertThat(queue.status().depth()).isZero();
+    }
+
+    @Test
+    void atTheStartANewEventWaitsForItsHandlerToAppear() throws Exception {
+        EventQueue queue = open(settings(Mode.MEMORY));
+        queue.emit("webchat", "chat", "message.received", Map.of("text", "typed while the bot was starting"));
+        Recorder bot = new Recorder();
+
+        queue.addHandler(bot, handlerProperties("message.received"));
+
+        Wait.until("the event reaches the handler that appeared after it", () -> bot.events.size() == 1);
+        assertThat(queue.status().unhandled()).isZero();
     }
 
     @Test
