@@ -3,12 +3,8 @@ package io.grambot.itest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -73,37 +69,16 @@ class BotTurnLatencyTest {
     }
 
     private static void measure(TestChatConnector chat, int concurrent, int turns) throws Exception {
-        ExecutorService people = Executors.newFixedThreadPool(concurrent);
-        List<Future<long[]>> timings = new ArrayList<>();
-        long started = System.nanoTime();
-        for (int c = 0; c < concurrent; c++) {
-            String conversation = "lat-" + concurrent + "-" + c;
-            timings.add(people.submit(() -> {
-                long[] latencies = new long[turns];
-                for (int n = 0; n < turns; n++) {
+        long[] latencies = ClosedLoops.measure("bot turn (event -> bot -> model -> tool -> model -> connector)",
+                concurrent, turns, (c, n) -> {
+                    String conversation = "lat-" + concurrent + "-" + c;
                     long sentAt = System.nanoTime();
                     chat.receive(conversation, "m" + n, "call loud " + n);
-                    latencies[n] = chat.awaitSent(conversation, n + 1) - sentAt;
-                }
-                return latencies;
-            }));
-        }
-        long[] all = new long[concurrent * turns];
-        int i = 0;
-        for (Future<long[]> f : timings) {
-            for (long latency : f.get()) {
-                all[i++] = latency;
-            }
-        }
-        long elapsed = System.nanoTime() - started;
-        people.shutdown();
-        Arrays.sort(all);
-        System.out.printf("bot turn (event -> bot -> model -> tool -> model -> connector), %3d conversations x %3d"
-                + " turns: p50 %6.3f ms, p99 %6.3f ms, max %7.3f ms, %6.0f turns/s%n", concurrent, turns,
-                all[all.length / 2] / 1e6, all[(int) (all.length * 0.99)] / 1e6, all[all.length - 1] / 1e6,
-                all.length / (elapsed / 1e9));
-        List<String> last = chat.sent().stream().filter(m -> m.conversationId().equals("lat-" + concurrent + "-0"))
+                    return chat.awaitSent(conversation, n + 1) - sentAt;
+                });
+        assertThat(latencies).hasSize(concurrent * turns);
+        List<String> first = chat.sent().stream().filter(m -> m.conversationId().equals("lat-" + concurrent + "-0"))
                 .map(OutgoingMessage::text).toList();
-        assertThat(last).hasSize(turns).endsWith("tool said: " + (turns - 1));
+        assertThat(first).hasSize(turns).endsWith("tool said: " + (turns - 1));
     }
 }
