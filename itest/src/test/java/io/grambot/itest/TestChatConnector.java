@@ -23,7 +23,8 @@ public final class TestChatConnector implements Connector {
 
     private final PluginContext context;
     private final List<OutgoingMessage> sent = new CopyOnWriteArrayList<>();
-    private final java.util.Map<OutgoingMessage, Long> sentAt = new java.util.IdentityHashMap<>();
+    /** Per conversation, when each answer went (System.nanoTime), so waiting for one is not a scan of all. */
+    private final java.util.Map<String, List<Long>> sentAt = new java.util.HashMap<>();
 
     @Activate
     public TestChatConnector(@Reference(name = PluginConstants.CONTEXT_REFERENCE) PluginContext context) {
@@ -46,7 +47,7 @@ public final class TestChatConnector implements Connector {
         long now = System.nanoTime();
         synchronized (this) {
             sent.add(message);
-            sentAt.put(message, now);
+            sentAt.computeIfAbsent(message.conversationId(), id -> new java.util.ArrayList<>()).add(now);
             notifyAll();
         }
     }
@@ -55,10 +56,9 @@ public final class TestChatConnector implements Connector {
     synchronized long awaitSent(String conversationId, int count) throws InterruptedException {
         long deadline = System.nanoTime() + Eventually.TIMEOUT.toNanos();
         while (true) {
-            List<OutgoingMessage> answers = sent.stream().filter(m -> m.conversationId().equals(conversationId))
-                    .toList();
-            if (answers.size() >= count) {
-                return sentAt.get(answers.get(count - 1));
+            List<Long> times = sentAt.getOrDefault(conversationId, List.of());
+            if (times.size() >= count) {
+                return times.get(count - 1);
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
