@@ -94,7 +94,7 @@ class SettingsFileTest {
         // the core's warnings and errors go to the test report, to tell what happened when a test fails
         coreLog = entry -> {
             if ("io.grambot.core".equals(entry.getBundle().getSymbolicName())
-                    && entry.getLogLevel().implies(org.osgi.service.log.LogLevel.WARN)) {
+                    && org.osgi.service.log.LogLevel.WARN.implies(entry.getLogLevel())) { // WARN, ERROR, AUDIT
                 System.out.println("core " + entry.getLogLevel() + ": " + entry.getMessage()
                         + (entry.getException() == null ? "" : " " + entry.getException()));
             }
