@@ -7,9 +7,10 @@ import java.util.stream.Collectors;
 enum Api {
 
     /** {@code POST /chat/completions}: OpenAI and every OpenAI-compatible server. */
-    CHAT_COMPLETIONS("chat-completions");
+    CHAT_COMPLETIONS("chat-completions"),
 
-    // RESPONSES("responses") slots in here with its own Dialect (issue 5)
+    /** {@code POST /responses}: OpenAI's newer protocol, and the only one a ChatGPT sign-in (Codex) speaks. */
+    RESPONSES("responses");
 
     final String setting;
 

@@ -1,14 +1,10 @@
 package io.grambot.plugin.openai.codex.internal;
 
-import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -26,8 +22,6 @@ import io.grambot.api.inference.ToolCall;
 import io.grambot.api.inference.ToolDefinition;
 import io.grambot.http.ApiRequest;
 import io.grambot.http.HttpException;
-import io.grambot.http.ProviderError;
-import io.grambot.http.Redactor;
 import io.grambot.http.SseEvent;
 import io.grambot.http.SseListener;
 
@@ -40,19 +34,19 @@ final class ChatCompletions implements Dialect {
 
     static final String PATH = "chat/completions";
 
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
-
     private final OpenAiConnection connection;
+    private final Wire wire;
     private final ObjectMapper mapper;
 
-    ChatCompletions(OpenAiConnection connection) {
+    ChatCompletions(OpenAiConnection connection, Wire wire) {
         this.connection = connection;
-        this.mapper = connection.http().mapper();
+        this.wire = wire;
+        this.mapper = wire.mapper();
     }
 
     @Override
     public ChatResponse chat(ChatRequest request, String model, StreamListener listener) throws PluginException {
-        ApiRequest call = connection.post(PATH, body(request, model, listener != null));
+        ApiRequest call = connection.post(PATH, body(request, model, listener != null), connection.credential());
         if (listener == null) {
             return answer(connection.http().json(call), call);
         }
@@ -75,12 +69,7 @@ final class ChatCompletions implements Dialect {
         if (!request.tools().isEmpty()) {
             ArrayNode tools = body.putArray("tools");
             for (ToolDefinition tool : request.tools()) {
-                ObjectNode function = tools.addObject().put("type", "function").putObject("function");
-                function.put("name", tool.name());
-                if (!tool.description().isEmpty()) {
-                    function.put("description", tool.description());
-                }
-                function.set("parameters", mapper.valueToTree(tool.parametersSchema()));
+                wire.function(tools.addObject().put("type", "function").putObject("function"), tool);
             }
         }
         if (request.maxTokens() > 0) {
@@ -112,7 +101,7 @@ final class ChatCompletions implements Dialect {
                         ObjectNode function = calls.addObject().put("id", call.id()).put("type", "function")
                                 .putObject("function");
                         function.put("name", call.name());
-                        function.put("arguments", arguments(call));
+                        function.put("arguments", wire.arguments(call));
                     }
                 }
             }
@@ -134,33 +123,22 @@ final class ChatCompletions implements Dialect {
             if (part instanceof ContentPart.Text text) {
                 array.addObject().put("type", "text").put("text", text.text());
             } else if (part instanceof ContentPart.Image image) {
-                String url = "data:" + image.image().mediaType() + ";base64,"
-                        + Base64.getEncoder().encodeToString(image.image().data());
-                array.addObject().put("type", "image_url").putObject("image_url").put("url", url);
+                array.addObject().put("type", "image_url").putObject("image_url").put("url", Wire.dataUrl(image.image()));
             }
         }
         return array;
     }
 
-    private String arguments(ToolCall call) throws PluginException {
-        try {
-            return mapper.writeValueAsString(call.arguments());
-        } catch (JsonProcessingException e) {
-            throw new PluginException("cannot write the arguments of tool call '" + call.name() + "' (" + call.id()
-                    + ") as JSON: " + e.getOriginalMessage());
-        }
-    }
-
     /** The model's answer in a (non-streamed) Chat Completions answer. */
     ChatResponse answer(JsonNode root, ApiRequest call) throws PluginException {
-        failIfError(root, call);
+        Wire.failIfError(root, call);
         JsonNode choices = root.get("choices");
         if (choices == null || !choices.isArray() || choices.isEmpty()) {
-            throw malformed("'choices' with at least one choice", root, call);
+            throw Wire.malformed("'choices' with at least one choice", root, call);
         }
         JsonNode message = choices.get(0).get("message");
         if (message == null || !message.isObject()) {
-            throw malformed("'choices[0].message' to be an object", choices.get(0), call);
+            throw Wire.malformed("'choices[0].message' to be an object", choices.get(0), call);
         }
         String text = content(message.get("content"));
         if (text.isEmpty() && Json.text(message.get("refusal")) != null) {
@@ -172,7 +150,7 @@ final class ChatCompletions implements Dialect {
             int position = 0;
             for (JsonNode node : calls) {
                 JsonNode function = node.path("function");
-                toolCalls.add(toolCall(position++, Json.text(node.get("id")), Json.text(function.get("name")),
+                toolCalls.add(wire.toolCall(position++, Json.text(node.get("id")), Json.text(function.get("name")),
                         function.get("arguments"), call));
             }
         }
@@ -196,40 +174,6 @@ final class ChatCompletions implements Dialect {
         return content.asText();
     }
 
-    private ToolCall toolCall(int position, String id, String name, JsonNode arguments, ApiRequest call)
-            throws PluginException {
-        if (name == null || name.isEmpty()) {
-            throw new PluginException("expected a function name in tool call #" + (position + 1) + " of the answer of "
-                    + call + ", found none");
-        }
-        // some compatible servers leave out the id; the tool result must still name the call it answers
-        return new ToolCall(id == null || id.isEmpty() ? "call_" + position : id, name, arguments(name, arguments));
-    }
-
-    private Map<String, Object> arguments(String tool, JsonNode arguments) throws PluginException {
-        if (arguments == null || arguments.isNull()) {
-            return Map.of();
-        }
-        JsonNode parsed = arguments;
-        if (arguments.isTextual()) {
-            String text = arguments.asText();
-            if (text.isBlank()) {
-                return Map.of();
-            }
-            try {
-                parsed = mapper.readTree(text);
-            } catch (IOException e) {
-                parsed = null;
-            }
-        }
-        if (parsed == null || !parsed.isObject()) {
-            String found = arguments.isTextual() ? arguments.asText() : arguments.toString();
-            throw new PluginException("the model called tool '" + tool + "' with arguments that are not a JSON object: "
-                    + (found.length() > 200 ? found.substring(0, 200) + "…" : found));
-        }
-        return mapper.convertValue(parsed, MAP);
-    }
-
     static StopReason stopReason(String finishReason, boolean toolCalls) {
         if (toolCalls) { // some servers say "stop" although the message calls tools
             return StopReason.TOOL_USE;
@@ -251,28 +195,6 @@ final class ChatCompletions implements Dialect {
             return Usage.NONE;
         }
         return new Usage(usage.path("prompt_tokens").asLong(0), usage.path("completion_tokens").asLong(0));
-    }
-
-    /** Some servers answer an error with status 200 (or put one in a stream): it must not pass as an answer. */
-    private static void failIfError(JsonNode root, ApiRequest call) throws HttpException {
-        if (root.has("error") && !root.path("error").isNull()) {
-            Redactor redactor = Redactor.of(call.secrets());
-            ProviderError error = ProviderError.Parser.STANDARD.parse(root)
-                    .map(e -> new ProviderError(redactor.redact(e.message()), e.code()))
-                    .orElse(new ProviderError(Json.describe(root.get("error"), call), null));
-            throw new HttpException(call + " answered with an error: " + error.message(), 0,
-                    isTransient(error.code()), null, null, error);
-        }
-    }
-
-    private static boolean isTransient(String code) {
-        return code != null && (code.contains("server_error") || code.contains("overloaded")
-                || code.contains("rate_limit") || code.equals("timeout"));
-    }
-
-    private static PluginException malformed(String expected, JsonNode found, ApiRequest call) {
-        return new PluginException("expected " + expected + " in the answer of " + call + ", found "
-                + Json.describe(found, call));
     }
 
     /** Joins streamed chunks into one answer, passing text on as it arrives. */
@@ -303,18 +225,8 @@ final class ChatCompletions implements Dialect {
                 done = true;
                 return;
             }
-            JsonNode chunk;
-            try {
-                chunk = mapper.readTree(data);
-            } catch (IOException e) {
-                chunk = null;
-            }
-            if (chunk == null || !chunk.isObject()) {
-                String excerpt = data.length() > 200 ? data.substring(0, 200) + "…" : data;
-                throw new PluginException("expected a JSON object in every event of the stream of " + call
-                        + ", found: " + Redactor.of(call.secrets()).redact(excerpt));
-            }
-            failIfError(chunk, call);
+            JsonNode chunk = wire.event(data, call);
+            Wire.failIfError(chunk, call);
             if (chunk.path("usage").isObject()) {
                 usage = usage(chunk.get("usage"));
             }
@@ -377,7 +289,7 @@ final class ChatCompletions implements Dialect {
             List<ToolCall> toolCalls = new ArrayList<>();
             int position = 0;
             for (PartialCall partial : calls.values()) {
-                toolCalls.add(toolCall(position++, partial.id, partial.name.toString(),
+                toolCalls.add(wire.toolCall(position++, partial.id, partial.name.toString(),
                         mapper.getNodeFactory().textNode(partial.arguments.toString()), call));
             }
             String answer = text.length() == 0 ? refusal.toString() : text.toString();

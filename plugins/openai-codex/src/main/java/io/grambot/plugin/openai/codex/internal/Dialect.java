@@ -5,7 +5,7 @@ import io.grambot.api.inference.ChatRequest;
 import io.grambot.api.inference.ChatResponse;
 import io.grambot.api.inference.StreamListener;
 
-/** One of OpenAI's wire protocols for a completion (Chat Completions now; the Responses API later). */
+/** One of OpenAI's wire protocols for a completion: Chat Completions or the Responses API. */
 interface Dialect {
 
     /**

@@ -83,7 +83,7 @@ class OpenAiCodexProviderTest {
     }
 
     private OpenAiSettings settings(String maxTokensParameter, String organization) {
-        return new OpenAiSettings(server.baseUrl() + "/", Api.CHAT_COMPLETIONS, "gpt-4.1-mini", organization,
+        return new OpenAiSettings(server.baseUrl() + "/", Api.CHAT_COMPLETIONS, "gpt-4.1-mini", organization, "",
                 Duration.ofSeconds(10), 2, maxTokensParameter);
     }
 
@@ -103,7 +103,8 @@ class OpenAiCodexProviderTest {
                 logLines.add(message);
             }
         };
-        return new OpenAiCodexProvider("main", settings, () -> key, log, sleeps::add);
+        return new OpenAiCodexProvider("main", settings,
+                name -> name.equals(OpenAiConnection.API_KEY) ? key : Optional.empty(), log, sleeps::add);
     }
 
     private static JsonNode parse(String text) throws IOException {
@@ -204,7 +205,7 @@ class OpenAiCodexProviderTest {
 
         assertThat(server.last().json().get("max_completion_tokens").asInt()).isEqualTo(100);
         assertThat(server.last().json().has("max_tokens")).isFalse();
-        assertThat(new OpenAiSettings("https://api.openai.com/v1", Api.CHAT_COMPLETIONS, "m", "",
+        assertThat(new OpenAiSettings("https://api.openai.com/v1", Api.CHAT_COMPLETIONS, "m", "", "",
                 Duration.ofSeconds(1), 0, "auto").maxTokensParameter()).isEqualTo("max_completion_tokens");
     }
 
@@ -506,14 +507,15 @@ class OpenAiCodexProviderTest {
 
     @Test
     void settingsAreChecked() {
-        assertThatThrownBy(() -> new OpenAiSettings("ftp://x/v1", Api.CHAT_COMPLETIONS, "m", "", Duration.ofSeconds(1),
-                0, "auto")).hasMessage("setting 'baseUrl' must be an http or https URL without query, such as "
+        assertThatThrownBy(() -> new OpenAiSettings("ftp://x/v1", Api.CHAT_COMPLETIONS, "m", "", "",
+                Duration.ofSeconds(1), 0, "auto")).hasMessage("setting 'baseUrl' must be an http or https URL without query, such as "
                         + "'https://api.openai.com/v1' or 'http://127.0.0.1:11434/v1', was 'ftp://x/v1'");
-        assertThatThrownBy(() -> new OpenAiSettings("http://h/v1", Api.CHAT_COMPLETIONS, " ", "", Duration.ofSeconds(1),
-                0, "auto")).hasMessageStartingWith("setting 'model' must name a model");
-        assertThatThrownBy(() -> Api.of("responses"))
-                .hasMessage("setting 'api' must be one of 'chat-completions', was 'responses'");
-        assertThat(new OpenAiSettings("http://127.0.0.1:11434/v1//", Api.CHAT_COMPLETIONS, "llama3.2", null,
+        assertThatThrownBy(() -> new OpenAiSettings("http://h/v1", Api.CHAT_COMPLETIONS, " ", "", "",
+                Duration.ofSeconds(1), 0, "auto")).hasMessageStartingWith("setting 'model' must name a model");
+        assertThatThrownBy(() -> Api.of("realtime"))
+                .hasMessage("setting 'api' must be one of 'chat-completions', 'responses', was 'realtime'");
+        assertThat(Api.of("responses")).isEqualTo(Api.RESPONSES);
+        assertThat(new OpenAiSettings("http://127.0.0.1:11434/v1//", Api.CHAT_COMPLETIONS, "llama3.2", null, null,
                 Duration.ofSeconds(1), 0, null).endpoint("chat/completions"))
                 .hasToString("http://127.0.0.1:11434/v1/chat/completions");
     }
