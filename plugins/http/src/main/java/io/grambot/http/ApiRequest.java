@@ -66,7 +66,7 @@ public final class ApiRequest {
         return of("GET", uri);
     }
 
-    /** A POST with a JSON body: a Jackson tree or any value the client's mapper writes. */
+    /** A POST with a JSON body (a Jackson tree or any value the client's mapper writes) or a {@link Multipart} form. */
     public static ApiRequest post(URI uri, Object json) {
         return of("POST", uri).json(json);
     }
@@ -101,10 +101,18 @@ public final class ApiRequest {
         return new ApiRequest(method, uri, headers, plus(secrets, value.reveal()), json, body, contentType, timeout);
     }
 
-    /** Sets a JSON body, replacing any body. */
+    /** Sets a JSON body, replacing any body; a {@link Multipart} value is sent as the form it is, not as JSON. */
     public ApiRequest json(Object value) {
+        if (value instanceof Multipart form) {
+            return multipart(form);
+        }
         return new ApiRequest(method, uri, headers, secrets, Objects.requireNonNull(value, "json"), null, null,
                 timeout);
+    }
+
+    /** Sets a {@code multipart/form-data} body, replacing any body. */
+    public ApiRequest multipart(Multipart form) {
+        return body(form.body(), form.contentType());
     }
 
     /** Sets a raw body with its content type (a multipart form, for example), replacing any body. */
