@@ -34,11 +34,16 @@ final class WebChatClient {
 
     /** The page of a web chat at {@code path} on the framework's HTTP server. */
     static WebChatClient at(BundleContext context, String path) throws Exception {
+        return new WebChatClient(endpoint(context).resolve(path.replaceFirst("^/", "") + "/"));
+    }
+
+    /** The root of the framework's HTTP server, ending in a slash. */
+    static URI endpoint(BundleContext context) throws Exception {
         ServiceReference<?> runtime = Eventually.reference(context,
                 "(objectClass=org.osgi.service.servlet.runtime.HttpServiceRuntime)");
         Object endpoint = runtime.getProperty("osgi.http.endpoint");
         String url = endpoint instanceof String[] all ? all[0] : String.valueOf(endpoint);
-        return new WebChatClient(URI.create(url.replaceAll("/$", "") + path + "/"));
+        return URI.create(url.replaceAll("/$", "") + "/");
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
