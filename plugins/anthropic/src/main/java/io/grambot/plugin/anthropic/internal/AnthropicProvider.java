@@ -157,9 +157,11 @@ public final class AnthropicProvider implements InferenceProvider, ConnectionTes
             AnthropicConnection.Credential credential = connection.credential();
             List<String> ids = connection.modelIds(credential);
             String model = settings.model();
-            // an alias such as claude-sonnet-4-5 is not listed itself, its dated snapshot is
+            // an alias such as claude-sonnet-4-5 is not listed itself, its dated snapshot (…-20250929) is; a mere
+            // prefix is not enough: claude-opus-4-1-20250805 is no snapshot of claude-opus-4
             String listed = ids.contains(model) ? model
-                    : ids.stream().filter(id -> id.startsWith(model + "-")).findFirst().orElse(null);
+                    : ids.stream().filter(id -> id.startsWith(model + "-")
+                            && id.substring(model.length() + 1).matches("\\d{8}")).findFirst().orElse(null);
             String found = listed == null ? "; the configured model '" + model + "' is not among them"
                     : listed.equals(model) ? ", among them the configured model '" + model + "'"
                             : ", among them '" + listed + "' for the configured model '" + model + "'";
