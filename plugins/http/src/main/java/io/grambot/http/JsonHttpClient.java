@@ -26,9 +26,12 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 import java.util.function.IntPredicate;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 
 import io.grambot.api.PluginException;
@@ -73,7 +76,7 @@ public final class JsonHttpClient {
                 : HttpClient.newBuilder().connectTimeout(b.connectTimeout)
                         // never follow: a redirect would carry the credentials to wherever it points
                         .followRedirects(HttpClient.Redirect.NEVER).build();
-        this.mapper = b.mapper;
+        this.mapper = b.mapper != null ? b.mapper : defaultMapper(b.maxBodyBytes);
         this.retry = b.retry;
         this.timeout = b.timeout;
         this.log = b.log;
@@ -121,11 +124,34 @@ public final class JsonHttpClient {
                 return json;
             }
         } catch (IOException notJson) {
-            // reported below with what was found
+            // Jackson's reason matters when the text looks like JSON (cut off, or a string over a read limit)
+            throw new HttpException("expected a JSON answer from " + redactor.redact(request.method() + " "
+                    + request.uri()) + ", found " + found(response.contentType(), body, redactor) + " ("
+                    + redactor.redact(firstLine(notJson instanceof JsonProcessingException j
+                            ? j.getOriginalMessage() : notJson.getMessage())) + ")", response.status(), false,
+                    null, null, null);
         }
         throw new HttpException("expected a JSON answer from " + redactor.redact(request.method() + " "
                 + request.uri()) + ", found " + found(response.contentType(), body, redactor), response.status(),
                 false, null, null, null);
+    }
+
+    /**
+     * The mapper used unless the builder names one: Jackson's defaults, except that one string may be as long as an
+     * answer may be (an image arrives as a single base64 string, which can exceed Jackson's 20 million characters).
+     */
+    static ObjectMapper defaultMapper(long maxBodyBytes) {
+        StreamReadConstraints constraints = StreamReadConstraints.builder()
+                .maxStringLength((int) Math.min(Integer.MAX_VALUE, Math.max(maxBodyBytes, 20_000_000L))).build();
+        return JsonMapper.builder(JsonFactory.builder().streamReadConstraints(constraints).build()).build();
+    }
+
+    private static String firstLine(String text) {
+        if (text == null) {
+            return "unreadable";
+        }
+        int end = text.indexOf('\n');
+        return end < 0 ? text : text.substring(0, end);
     }
 
     /**
@@ -384,7 +410,8 @@ public final class JsonHttpClient {
 
         private HttpClient http;
         private Duration connectTimeout = Duration.ofSeconds(10);
-        private ObjectMapper mapper = new ObjectMapper();
+        /** {@code null}: {@link #defaultMapper}. */
+        private ObjectMapper mapper;
         private RetryPolicy retry = RetryPolicy.DEFAULT;
         private Duration timeout = Duration.ofSeconds(60);
         private HttpLog log = HttpLog.NONE;

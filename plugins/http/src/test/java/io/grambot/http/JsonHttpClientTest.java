@@ -237,10 +237,28 @@ class JsonHttpClientTest {
         HttpException e = catchThrowableOfType(HttpException.class,
                 () -> client().build().json(ApiRequest.get(server.uri("/v1/models"))));
 
-        assertThat(e).hasMessage("expected a JSON answer from GET " + server.uri("/v1/models") + ", found text/html "
-                + "(43 bytes): <html> <body>Welcome to nginx</body></html>");
+        assertThat(e).hasMessageStartingWith("expected a JSON answer from GET " + server.uri("/v1/models")
+                + ", found text/html (43 bytes): <html> <body>Welcome to nginx</body></html> (Unexpected character ('<'");
         assertThat(e.retryable()).isFalse();
         assertThat(e.status()).isEqualTo(200);
+    }
+
+    @Test
+    void aCutOffAnswerSaysWhyItIsNotJson() {
+        server.then(answer(200, Map.of("Content-Type", "application/json"), "{\"data\":[{\"b64_json\":\"iVBOR"));
+
+        assertThatThrownBy(() -> client().build().json(ApiRequest.get(server.uri("/"))))
+                .hasMessageContaining("found application/json").hasMessageContaining("Unexpected end-of-input");
+    }
+
+    @Test
+    void aStringLongerThanJacksonsDefaultLimitIsRead() throws Exception {
+        String image = "A".repeat(25_000_000); // a large image as base64: over Jackson's 20 million characters
+        server.then(answer(200, Map.of("Content-Type", "application/json"), "{\"b64_json\":\"" + image + "\"}"));
+
+        JsonNode answer = client().build().json(ApiRequest.get(server.uri("/")));
+
+        assertThat(answer.get("b64_json").asText()).hasSize(25_000_000);
     }
 
     @Test
