@@ -22,8 +22,10 @@ import jakarta.servlet.http.HttpServletResponse;
 /**
  * A local stand-in for Anthropic's Messages API on the framework's HTTP server ({@code POST <path>/v1/messages},
  * {@code GET <path>/v1/models}), in Anthropic's documented shapes: a person's message is answered with a
- * {@code tool_use} of the tool named in the constructor, a {@code tool_result} with a final text quoting it. A
- * request without the expected {@code x-api-key} gets Anthropic's 401 error body. Streams when asked to.
+ * {@code tool_use} of the first tool named in the constructor, each {@code tool_result} with a call of the next one,
+ * the last with a final text quoting the results. A tool is named {@code name} (its input is {@code {"text": what
+ * the person said}}) or {@code name:field} (the input field is {@code field}). A request without the expected
+ * {@code x-api-key} gets Anthropic's 401 error body. Streams when asked to.
  */
 final class FakeAnthropic extends HttpServlet implements AutoCloseable {
 
@@ -31,14 +33,14 @@ final class FakeAnthropic extends HttpServlet implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String apiKey;
-    private final String tool;
+    private final List<String> tools;
     private final transient ServiceRegistration<Servlet> registration;
     final transient List<JsonNode> requests = new CopyOnWriteArrayList<>();
     final transient List<String> versions = new CopyOnWriteArrayList<>();
 
-    FakeAnthropic(BundleContext context, String path, String apiKey, String tool) {
+    FakeAnthropic(BundleContext context, String path, String apiKey, String... tools) {
         this.apiKey = apiKey;
-        this.tool = tool;
+        this.tools = List.of(tools);
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put("osgi.http.whiteboard.servlet.pattern", path + "/*");
         this.registration = context.registerService(Servlet.class, this, properties);
@@ -71,24 +73,38 @@ final class FakeAnthropic extends HttpServlet implements AutoCloseable {
         requests.add(body);
         versions.add(String.valueOf(request.getHeader("anthropic-version")));
         JsonNode messages = body.path("messages");
-        JsonNode last = messages.get(messages.size() - 1).path("content");
-        String toolResult = null;
-        String said = last.isTextual() ? last.asText() : "";
-        for (JsonNode block : last) {
-            if (block.path("type").asText().equals("tool_result")) {
-                JsonNode content = block.path("content");
-                toolResult = content.isTextual() ? content.asText() : content.path(0).path("text").asText();
-            } else if (block.path("type").asText().equals("text")) {
-                said = block.path("text").asText();
+        // what the person said last, and the tool results that came after it (in this turn)
+        String said = "";
+        List<String> results = new java.util.ArrayList<>();
+        for (JsonNode message : messages) {
+            JsonNode content = message.path("content");
+            if (!message.path("role").asText().equals("user")) {
+                continue;
+            }
+            if (content.isTextual()) {
+                said = content.asText();
+                results.clear();
+                continue;
+            }
+            for (JsonNode block : content) {
+                if (block.path("type").asText().equals("tool_result")) {
+                    JsonNode result = block.path("content");
+                    results.add(result.isTextual() ? result.asText() : result.path(0).path("text").asText());
+                } else if (block.path("type").asText().equals("text")) {
+                    said = block.path("text").asText();
+                    results.clear();
+                }
             }
         }
         Map<String, Object> content;
         String stopReason;
-        if (toolResult != null) {
-            content = Map.of("type", "text", "text", "the tool said: " + toolResult);
+        if (results.size() >= tools.size()) {
+            content = Map.of("type", "text", "text", "the tool said: " + String.join(" | ", results));
             stopReason = "end_turn";
         } else {
-            content = Map.of("type", "tool_use", "id", "toolu_01", "name", tool, "input", Map.of("text", said));
+            String[] tool = tools.get(results.size()).split(":", 2);
+            content = Map.of("type", "tool_use", "id", "toolu_0" + (results.size() + 1), "name", tool[0], "input",
+                    Map.of(tool.length > 1 ? tool[1] : "text", said));
             stopReason = "tool_use";
         }
         if (body.path("stream").asBoolean()) {

@@ -38,6 +38,8 @@ final class FakeTelegram extends HttpServlet implements AutoCloseable {
     final transient List<Long> offsets = new CopyOnWriteArrayList<>();
     /** Every sendMessage call's parameters. */
     final transient List<JsonNode> sent = new CopyOnWriteArrayList<>();
+    /** Every sendPhoto and sendDocument upload. */
+    final transient List<Upload> uploads = new CopyOnWriteArrayList<>();
     final transient List<String> methods = new CopyOnWriteArrayList<>();
     private int nextUpdateId = 500;
 
@@ -45,8 +47,17 @@ final class FakeTelegram extends HttpServlet implements AutoCloseable {
         this.token = token;
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put("osgi.http.whiteboard.servlet.pattern", path + "/*");
+        properties.put("osgi.http.whiteboard.servlet.multipart.enabled", true); // sendPhoto and sendDocument uploads
         this.registration = context.registerService(Servlet.class, this, properties);
     }
+
+    /**
+     * A file sent with sendPhoto or sendDocument.
+     *
+     * @param field the form field that carried the file: {@code photo} or {@code document}
+     */
+    record Upload(String method, String chatId, String field, String fileName, String mediaType, byte[] data,
+            String caption) {}
 
     /** A person writes {@code text} in the private chat {@code chatId}; returns the update id. */
     synchronized long receive(long chatId, String text) {
@@ -92,6 +103,26 @@ final class FakeTelegram extends HttpServlet implements AutoCloseable {
                     "username", "fake_bot")));
             case "deleteWebhook", "sendChatAction", "setMessageReaction" -> answer(response, 200, ok(true));
             case "getUpdates" -> answer(response, 200, ok(updates(parameters)));
+            case "sendPhoto", "sendDocument" -> {
+                String field = method.equals("sendPhoto") ? "photo" : "document";
+                jakarta.servlet.http.Part file;
+                try {
+                    file = request.getPart(field);
+                } catch (jakarta.servlet.ServletException e) {
+                    file = null;
+                }
+                if (file == null) {
+                    answer(response, 400, error(400, "Bad Request: there is no " + field + " in the request"));
+                    return;
+                }
+                uploads.add(new Upload(method, request.getParameter("chat_id"), field, file.getSubmittedFileName(),
+                        file.getContentType(), file.getInputStream().readAllBytes(), request.getParameter("caption")));
+                Map<String, Object> message = new LinkedHashMap<>();
+                message.put("message_id", 9500 + uploads.size());
+                message.put("date", 1_700_000_000);
+                message.put("chat", Map.of("id", Long.parseLong(request.getParameter("chat_id")), "type", "private"));
+                answer(response, 200, ok(message));
+            }
             case "sendMessage" -> {
                 sent.add(parameters);
                 Map<String, Object> message = new LinkedHashMap<>();
