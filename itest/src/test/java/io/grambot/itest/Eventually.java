@@ -91,6 +91,7 @@ final class Eventually {
     }
 
     static Filter filter(BundleContext context, Class<?> type, String filter) throws InvalidSyntaxException {
-        return FrameworkUtil.createFilter("(&(objectClass=" + type.getName() + ")" + filter + ")");
+        return FrameworkUtil.createFilter(filter == null ? "(objectClass=" + type.getName() + ")"
+                : "(&(objectClass=" + type.getName() + ")" + filter + ")");
     }
 }

@@ -22,10 +22,13 @@ import org.osgi.test.junit5.service.ServiceExtension;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.grambot.api.ConnectionTest;
+import io.grambot.api.ConnectionTestResult;
 import io.grambot.api.PluginEventHandler;
 import io.grambot.api.connector.Connector;
 import io.grambot.api.image.ImageGenerator;
 import io.grambot.api.inference.InferenceProvider;
+import io.grambot.api.runtime.InstanceState;
+import io.grambot.api.runtime.PluginRuntime;
 import io.grambot.api.tool.Tool;
 
 /**
@@ -156,5 +159,26 @@ class SearchAndImageTest {
             assertThat(result.ok()).as(instance + ": " + result.message()).isTrue();
             assertThat(result.message()).doesNotContain(TELEGRAM_TOKEN, ANTHROPIC_KEY, BRAVE_KEY, OPENAI_KEY);
         }
+    }
+
+    @Test
+    void theRuntimeRunsAnInstancesConnectionTestAndKeepsTheLastResult() throws Exception {
+        PluginRuntime runtime = Eventually.service(context, PluginRuntime.class, null);
+        Instances.awaitState(runtime, "web", InstanceState.ACTIVE);
+
+        ConnectionTestResult web = runtime.testConnection("web");
+        ConnectionTestResult missing = runtime.testConnection("no-such-instance");
+        configurations.add(Instances.create(configAdmin, "brave.search", "web-wrong-key", Map.of("baseUrl",
+                WebChatClient.endpoint(context).resolve("/fake-brave").toString(), "apiKey", "BSA-wrong-key-1234", "toolName", "web_search_wrong")));
+        Instances.awaitState(runtime, "web-wrong-key", InstanceState.ACTIVE);
+        Eventually.service(context, ConnectionTest.class, Instances.filter("web-wrong-key"));
+        ConnectionTestResult wrongKey = runtime.testConnection("web-wrong-key");
+
+        assertThat(web.ok()).as(web.message()).isTrue();
+        assertThat(runtime.lastConnectionTest("web")).contains(web);
+        assertThat(missing.ok()).isFalse();
+        assertThat(missing.message()).isEqualTo("there is no instance 'no-such-instance'");
+        assertThat(wrongKey.ok()).isFalse();
+        assertThat(wrongKey.message()).contains("422").doesNotContain("BSA-wrong-key-1234");
     }
 }

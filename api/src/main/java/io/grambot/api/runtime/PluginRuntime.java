@@ -31,4 +31,14 @@ public interface PluginRuntime {
      * broken.
      */
     Optional<String> settingsFileProblem();
+
+    /**
+     * Runs the connection test of a running instance (the {@code ConnectionTest} service it publishes), within a
+     * time limit; the result says why when the instance is not running, offers no test, throws or hangs. The result
+     * is also kept as the instance's last test.
+     */
+    io.grambot.api.ConnectionTestResult testConnection(String instanceId);
+
+    /** The result of the instance's last connection test, if one ran since the start. */
+    Optional<io.grambot.api.ConnectionTestResult> lastConnectionTest(String instanceId);
 }

@@ -5,6 +5,7 @@ import java.lang.reflect.Array;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.Dictionary;
 import java.util.Enumeration;
@@ -16,16 +17,20 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
 import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -44,6 +49,8 @@ import org.osgi.util.tracker.BundleTracker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.grambot.api.ConnectionTest;
+import io.grambot.api.ConnectionTestResult;
 import io.grambot.api.PluginConstants;
 import io.grambot.api.PluginContext;
 import io.grambot.api.PluginException;
@@ -97,6 +104,14 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
         return thread;
     });
     private volatile Map<String, Object> engineSettings = Map.of();
+    /** The most time a connection test may take. */
+    static final java.time.Duration CONNECTION_TEST_LIMIT = java.time.Duration.ofSeconds(30);
+    private final Map<String, ConnectionTestResult> lastTests = new ConcurrentHashMap<>();
+    private final ExecutorService connectionTests = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "grambot-connection-test");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     @Activate
     public PluginInstanceManager(BundleContext bundleContext, @Reference ConfigurationAdmin configAdmin,
@@ -143,6 +158,7 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
 
     @Deactivate
     void deactivate() throws InterruptedException {
+        connectionTests.shutdownNow();
         reconciler.shutdown();
         reconciler.awaitTermination(10, TimeUnit.SECONDS); // outside the lock: the reconciler may be waiting for it
         synchronized (this) {
@@ -481,6 +497,81 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
     @Override
     public Optional<String> settingsFileProblem() {
         return settingsFile.problem();
+    }
+
+    @Override
+    public ConnectionTestResult testConnection(String instanceId) {
+        ConnectionTestResult result = runConnectionTest(instanceId);
+        lastTests.put(instanceId, result);
+        return result;
+    }
+
+    @Override
+    public Optional<ConnectionTestResult> lastConnectionTest(String instanceId) {
+        return Optional.ofNullable(lastTests.get(instanceId));
+    }
+
+    /** The instance's test on a thread of its own, so a test that hangs costs the caller no more than the limit. */
+    private ConnectionTestResult runConnectionTest(String instanceId) {
+        Optional<InstanceStatus> status = instance(instanceId);
+        if (status.isEmpty()) {
+            return ConnectionTestResult.failed("there is no instance '" + instanceId + "'");
+        }
+        if (status.get().state() != InstanceState.ACTIVE) {
+            return ConnectionTestResult.failed("instance '" + instanceId + "' is " + status.get().state()
+                    + (status.get().reason().isEmpty() ? "" : ": " + status.get().reason()));
+        }
+        Collection<ServiceReference<ConnectionTest>> references;
+        try {
+            references = bundleContext.getServiceReferences(ConnectionTest.class,
+                    "(" + PluginConstants.INSTANCE_ID + "=" + instanceId + ")");
+        } catch (InvalidSyntaxException e) {
+            return ConnectionTestResult.failed("'" + instanceId + "' is not a valid instance id");
+        }
+        if (references.isEmpty()) {
+            return ConnectionTestResult.failed("plugin '" + status.get().pluginId() + "' offers no connection test");
+        }
+        ServiceReference<ConnectionTest> reference = references.iterator().next();
+        ConnectionTest test = bundleContext.getService(reference);
+        if (test == null) {
+            return ConnectionTestResult.failed("instance '" + instanceId + "' went away during the test");
+        }
+        CompletableFuture<ConnectionTestResult> running = CompletableFuture.supplyAsync(test::testConnection,
+                connectionTests);
+        try {
+            ConnectionTestResult result = running.get(CONNECTION_TEST_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            return result == null ? ConnectionTestResult.failed("the test of '" + instanceId + "' returned nothing")
+                    : new ConnectionTestResult(result.ok(), maskSecrets(instanceId, result.message()));
+        } catch (TimeoutException e) {
+            running.cancel(true);
+            return ConnectionTestResult.failed("the test of '" + instanceId + "' did not answer within "
+                    + CONNECTION_TEST_LIMIT.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            return ConnectionTestResult.failed(maskSecrets(instanceId, "the test of '" + instanceId + "' threw "
+                    + cause.getClass().getSimpleName() + ": " + cause.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ConnectionTestResult.failed("the test of '" + instanceId + "' was interrupted");
+        } finally {
+            try {
+                bundleContext.ungetService(reference);
+            } catch (IllegalStateException stopping) {
+                // the core is stopping
+            }
+        }
+    }
+
+    /** A text with the instance's secret values masked: a plugin's own message must not carry its key. */
+    private String maskSecrets(String instanceId, String text) {
+        String masked = text == null ? "" : text;
+        for (String key : secrets.keys(instanceId)) {
+            Optional<String> value = secrets.get(instanceId, key);
+            if (value.isPresent() && value.get().length() >= 4) {
+                masked = masked.replace(value.get(), MASK);
+            }
+        }
+        return masked;
     }
 
     private InstanceStatus status(Known known) {
