@@ -31,6 +31,9 @@ final class ServiceIndex<S> {
     private final Map<S, Entry<S>> entriesByService = new IdentityHashMap<>();
     private final Map<String, S> holders = new ConcurrentHashMap<>();
     private final Map<String, S> holdersView = Collections.unmodifiableMap(holders);
+    /** Counts the changes of {@link #holders}; written under the lock, after the change. */
+    private volatile long version;
+    private volatile LastHit<S> lastHit;
 
     ServiceIndex(String keyName, Logger log) {
         this.keyName = keyName;
@@ -45,6 +48,7 @@ final class ServiceIndex<S> {
         entriesByService.put(service, entry);
         if (line.size() == 1) {
             holders.put(key, service);
+            version++;
         } else {
             log.error("{} '{}' is already registered by {}; {} is ignored while that one is there", keyName, key,
                     line.get(0).origin(), entry.origin());
@@ -62,16 +66,34 @@ final class ServiceIndex<S> {
         if (line.isEmpty()) {
             entriesByKey.remove(removed.key());
             holders.remove(removed.key());
+            version++;
         } else if (wasHolder) {
             holders.put(removed.key(), line.get(0).service());
+            version++;
             log.info("{} '{}' is now served by {}", keyName, removed.key(), line.get(0).origin());
         }
     }
 
-    /** The service holding a key, or {@code null}. */
+    /**
+     * The service holding a key, or {@code null}. A hot path (every tool and model call of a turn): the last answer is
+     * kept and reused while nothing was bound or unbound since and the key is the same string object (callers pass
+     * the names from their settings, so it usually is), which saves the hash lookup.
+     */
     S get(String key) {
-        return holders.get(key);
+        LastHit<S> hit = lastHit;
+        if (hit != null && hit.key == key && hit.version == version) {
+            return hit.service;
+        }
+        long seen = version;
+        S service = holders.get(key);
+        if (service != null) {
+            lastHit = new LastHit<>(key, service, seen);
+        }
+        return service;
     }
+
+    /** A lookup answer, valid while {@link #version} is {@code version}. */
+    private record LastHit<S>(String key, S service, long version) {}
 
     /** Every key and the service holding it (a live, unmodifiable view). */
     Map<String, S> all() {

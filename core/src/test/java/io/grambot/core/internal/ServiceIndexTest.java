@@ -34,6 +34,24 @@ class ServiceIndexTest {
     }
 
     @Test
+    void aRememberedLookupIsNeverAnsweredAfterTheIndexChanged() {
+        String key = "search"; // the same string object every time, as a bot passes its setting
+        index.add(key, "brave", null);
+        assertThat(index.get(key)).isEqualTo("brave");
+        assertThat(index.get(key)).isEqualTo("brave");
+
+        index.remove("brave");
+        assertThat(index.get(key)).isNull();
+
+        index.add(key, "kagi", null);
+        index.add(key, "ddg", null); // refused while kagi holds the key
+        assertThat(index.get(key)).isEqualTo("kagi");
+        index.remove("kagi");
+        assertThat(index.get(key)).as("the next in line takes over").isEqualTo("ddg");
+        assertThat(index.get(new String(key))).as("an equal string of another object").isEqualTo("ddg");
+    }
+
+    @Test
     void aSecondServiceWithATakenKeyIsRefusedAndReportedThenTakesOverWhenTheFirstLeaves() {
         index.add("search", "first", null);
         index.add("search", "second", null);
