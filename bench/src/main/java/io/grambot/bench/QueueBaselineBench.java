@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -117,7 +118,10 @@ public class QueueBaselineBench {
     }
 
     private void append() throws IOException {
-        ByteBuffer bytes = ByteBuffer.wrap(mapper.writeValueAsBytes(event()));
+        PluginEvent event = event();
+        ByteBuffer bytes = ByteBuffer.wrap(mapper.writeValueAsBytes(Map.of("id", event.id(), "pluginId",
+                event.pluginId(), "instanceId", event.instanceId(), "type", event.type(), "createdAt",
+                event.createdAt().toEpochMilli(), "payload", event.payload())));
         synchronized (appendLock) {
             while (bytes.hasRemaining()) {
                 channel.write(bytes);
