@@ -20,7 +20,7 @@ import io.grambot.api.PluginConstants;
  *
  * @param <S> the service type
  */
-final class ServiceIndex<S> {
+public final class ServiceIndex<S> {
 
     private record Entry<S>(String key, S service, String origin, String instanceId) {}
 
@@ -32,12 +32,12 @@ final class ServiceIndex<S> {
     private final Map<String, S> holders = new ConcurrentHashMap<>();
     private final Map<String, S> holdersView = Collections.unmodifiableMap(holders);
 
-    ServiceIndex(String keyName, Logger log) {
+    public ServiceIndex(String keyName, Logger log) {
         this.keyName = keyName;
         this.log = log;
     }
 
-    synchronized void add(String key, S service, ServiceReference<?> reference) {
+    public synchronized void add(String key, S service, ServiceReference<?> reference) {
         Object instanceId = reference == null ? null : reference.getProperty(PluginConstants.INSTANCE_ID);
         Entry<S> entry = new Entry<>(key, service, origin(reference), instanceId instanceof String id ? id : null);
         List<Entry<S>> line = entriesByKey.computeIfAbsent(key, k -> new ArrayList<>(1));
@@ -51,7 +51,7 @@ final class ServiceIndex<S> {
         }
     }
 
-    synchronized void remove(S service) {
+    public synchronized void remove(S service) {
         Entry<S> removed = entriesByService.remove(service);
         if (removed == null) {
             return;
@@ -69,24 +69,24 @@ final class ServiceIndex<S> {
     }
 
     /** The service holding a key, or {@code null}. */
-    S get(String key) {
+    public S get(String key) {
         return holders.get(key);
     }
 
     /** Every key and the service holding it (a live, unmodifiable view). */
-    Map<String, S> all() {
+    public Map<String, S> all() {
         return holdersView;
     }
 
     /** One line per service refused because its key was taken. */
-    synchronized List<String> conflicts() {
+    public synchronized List<String> conflicts() {
         List<String> refused = new ArrayList<>();
         refusedEntries((entry, holder) -> refused.add(conflict(entry, holder)));
         return List.copyOf(refused);
     }
 
     /** Why a plugin instance's service was refused, by instance id. */
-    synchronized Map<String, String> conflictsByInstance() {
+    public synchronized Map<String, String> conflictsByInstance() {
         Map<String, String> refused = new HashMap<>();
         refusedEntries((entry, holder) -> {
             if (entry.instanceId() != null) {
