@@ -198,16 +198,23 @@ final class AuditFiles implements AutoCloseable {
         if (POSIX && !Files.exists(current)) {
             Files.createFile(current, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         }
+        boolean torn = false;
+        try (FileChannel in = FileChannel.open(current, StandardOpenOption.READ)) {
+            long length = in.size();
+            if (length > 0) {
+                ByteBuffer last = ByteBuffer.allocate(1);
+                in.read(last, length - 1);
+                torn = last.get(0) != '\n';
+            }
+        } catch (NoSuchFileException absent) {
+            // created below
+        }
         channel = FileChannel.open(current, EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND));
         size = channel.size();
-        if (size > 0) {
-            ByteBuffer last = ByteBuffer.allocate(1);
-            channel.read(last, size - 1);
-            if (last.get(0) != '\n') {
-                // a line torn by a crash: end it, so that it stays one unreadable line and the next one is whole
-                size += channel.write(ByteBuffer.wrap(new byte[] { '\n' }));
-            }
+        if (torn) {
+            // a line torn by a crash: end it, so that it stays one unreadable line and the next one is whole
+            size += channel.write(ByteBuffer.wrap(new byte[] { '\n' }));
         }
     }
 

@@ -371,8 +371,8 @@ public final class CoreActionInvoker implements ActionInvoker {
         if (stopped) {
             return "the action invoker is stopping";
         }
-        return attempts instanceof ThreadPoolExecutor pool ? pool.getActiveCount() + " attempts are running and "
-                + pool.getQueue().size() + " waiting, the most there may be" : "the action invoker is busy";
+        return attempts instanceof ThreadPoolExecutor pool ? "all " + pool.getMaximumPoolSize() + " threads run "
+                + "attempts and " + pool.getQueue().size() + " more wait" : "the action invoker is busy";
     }
 
     // --- machinery
