@@ -208,7 +208,10 @@ final class Invocation {
                 end = End.failure(String.valueOf(e.getMessage()), e.retryable(), e.retryAfter());
             } catch (VirtualMachineError e) {
                 end(End.failure("the action failed with " + e, false, Optional.empty()));
-                throw e; // out of memory and the like are not the action's to swallow, nor ours
+                // out of memory and the like are not ours to swallow; the pool's task would, so report it as uncaught
+                Thread worker = Thread.currentThread();
+                worker.getUncaughtExceptionHandler().uncaughtException(worker, e);
+                return;
             } catch (Throwable e) {
                 end = End.failure("threw " + e.getClass().getName()
                         + (e.getMessage() == null ? "" : ": " + e.getMessage()), false, Optional.empty());

@@ -46,7 +46,12 @@ class CoreActionInvokerTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private final FakeTime time = new FakeTime();
-    private final ExecutorService pool = Executors.newCachedThreadPool();
+    private final List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+    private final ExecutorService pool = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task);
+        thread.setUncaughtExceptionHandler((t, e) -> uncaught.add(e));
+        return thread;
+    });
     private final List<AuditRecord> audit = new CopyOnWriteArrayList<>();
     private final List<String> errors = new CopyOnWriteArrayList<>();
     private final Deque<Double> randoms = new ArrayDeque<>();
@@ -298,6 +303,7 @@ class CoreActionInvokerTest {
         assertThat(invoke("bad", "cycle", Map.of()).text()).contains("is nested more than 64 levels deep");
 
         assertThat(audit).hasSize(7).extracting(AuditRecord::outcome).containsOnly("failed");
+        assertThat(uncaught).as("a VM error is not swallowed").singleElement().isInstanceOf(StackOverflowError.class);
         assertThat(audit).extracting(AuditRecord::attempt).containsOnly(1);
     }
 
