@@ -23,7 +23,8 @@ import io.grambot.api.inference.ToolCall;
 /**
  * A model for bot tests that answers from the conversation alone: "call &lt;tool&gt; &lt;text&gt;" asks for that
  * tool with the text; a tool result is answered with "tool said: &lt;result&gt;"; anything else is echoed with the
- * number of messages it was sent, so a test can see the history.
+ * number of messages it was sent, so a test can see the history; "what context" is answered with the system prompt
+ * it was given, so a test can see what the bot's context enrichers added.
  */
 @GrambotPlugin(id = "scripted", name = "Scripted model", description = "A deterministic model for tests.")
 @Component(configurationPid = "scripted", configurationPolicy = ConfigurationPolicy.REQUIRE,
@@ -51,6 +52,9 @@ public final class ScriptedProvider implements InferenceProvider {
         String text = last.text();
         if (text.equals("unavailable")) {
             throw new PluginException("connect to http://model.invalid/v1 refused", 0, true, null, null);
+        }
+        if (text.equals("what context")) {
+            return new ChatResponse(String.valueOf(request.systemPrompt()), List.of(), StopReason.END_TURN, null);
         }
         if (text.startsWith("call ")) {
             String[] words = text.split(" ", 3);

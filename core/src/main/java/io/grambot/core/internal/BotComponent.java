@@ -29,6 +29,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import io.grambot.api.PluginConstants;
 import io.grambot.api.PluginEvent;
 import io.grambot.api.PluginEventHandler;
+import io.grambot.api.action.ActionCall;
+import io.grambot.api.action.ActionInfo;
+import io.grambot.api.action.ActionInvoker;
+import io.grambot.api.action.ActionOutcome;
+import io.grambot.api.action.ContextEnricher;
 import io.grambot.api.connector.Connector;
 import io.grambot.api.connector.IncomingMessage;
 import io.grambot.api.connector.OutgoingMessage;
@@ -46,7 +51,7 @@ import io.grambot.core.internal.bot.TurnRunner;
 
 /**
  * A bot: a factory configuration ({@value #FACTORY_PID}, its name is the bot id) saying which connector instances
- * it listens to, which provider answers, with which prompt, tools and limits. It handles the
+ * it listens to, which provider answers, with which prompt, tools, actions, context enrichers and limits. It handles the
  * {@value IncomingMessage#EVENT_TYPE} events of its connectors: each message becomes a turn, run in order per
  * conversation and in parallel across conversations, and the answer goes back through the same connector.
  */
@@ -108,11 +113,29 @@ public final class BotComponent implements PluginEventHandler, Bot {
 
         @AttributeDefinition(name = "Parallel conversations", min = "1", max = "256")
         int parallelConversations() default 16;
+
+        @AttributeDefinition(name = "Actions", required = false, description = "Actions the model may call as "
+                + "tools, as <instanceId>/<actionName>; * for every action offered as a tool. The model sees each as "
+                + "the tool <instanceId>__<actionName>.")
+        String[] actions() default {};
+
+        @AttributeDefinition(name = "Context enrichers", required = false, description = "Names of the context "
+                + "enrichers asked for context before the model answers, in this order; * for all.")
+        String[] enrichers() default {};
+
+        @AttributeDefinition(name = "Enricher timeout (ms)", min = "1", max = "60000",
+                description = "How long each context enricher may take; a late one is left out.")
+        int enricherTimeoutMillis() default 1000;
+
+        @AttributeDefinition(name = "Context budget (characters)", min = "0", max = "100000",
+                description = "The most characters of context added to the system prompt; 0 asks no enricher.")
+        int enrichmentMaxChars() default 4000;
     }
 
     private final BotSettings settings;
     private final Registries registries;
     private final PluginRuntime runtime;
+    private final ActionInvoker invoker;
     private final Logger log;
     private final ConversationStore store;
     private final ExecutorService turns;
@@ -123,14 +146,17 @@ public final class BotComponent implements PluginEventHandler, Bot {
     @Activate
     public BotComponent(Config config, Map<String, Object> properties, BundleContext context,
             @Reference(name = REGISTRIES_REFERENCE) Registries registries, @Reference PluginRuntime runtime,
-            @Reference(service = LoggerFactory.class) Logger log) {
+            @Reference ActionInvoker invoker, @Reference(service = LoggerFactory.class) Logger log) {
         String botId = InstanceIds.checkInstanceId(
                 InstanceIds.of(String.valueOf(properties.get(Constants.SERVICE_PID)), FACTORY_PID));
         this.settings = new BotSettings(botId, List.of(config.connectors()), config.provider(), config.model(),
                 config.systemPrompt(), List.of(config.tools()), config.imageGenerator(), config.maxToolRounds(),
-                config.maxTokens(), Duration.ofSeconds(config.toolTimeoutSeconds()), config.historyMessages());
+                config.maxTokens(), Duration.ofSeconds(config.toolTimeoutSeconds()), config.historyMessages(),
+                List.of(config.actions()), List.of(config.enrichers()),
+                Duration.ofMillis(config.enricherTimeoutMillis()), config.enrichmentMaxChars());
         this.registries = registries;
         this.runtime = runtime;
+        this.invoker = invoker;
         this.log = log;
         this.store = new ConversationStore(DataLayout.of(context).botDirectory(botId),
                 (file, content) -> AtomicFiles.replace(file, content, true));
@@ -205,7 +231,7 @@ public final class BotComponent implements PluginEventHandler, Bot {
                 reply = OutgoingMessage.text(message.conversationId(), "Done: I have forgotten this conversation.");
             } else {
                 List<ChatMessage> history = store.load(connector, message.conversationId());
-                TurnRunner.Turn turn = runner.run(history, message);
+                TurnRunner.Turn turn = runner.run(connector, history, message);
                 if (!turn.added().isEmpty()) {
                     store.append(connector, message.conversationId(), history, turn.added(),
                             settings.historyMessages());
@@ -228,10 +254,17 @@ public final class BotComponent implements PluginEventHandler, Bot {
                     settings.botId(), connectorId, reply.conversationId());
             return;
         }
-        PayloadValidation validation = connector.validate(reply);
-        if (!validation.valid()) {
-            log.error("bot '{}': connector '{}' refused the answer: {}", settings.botId(), connectorId,
-                    validation.problems());
+        PayloadValidation validation;
+        try {
+            validation = connector.validate(reply);
+        } catch (RuntimeException e) {
+            validation = PayloadValidation.invalid("its validate threw " + e);
+        }
+        if (validation == null || !validation.valid()) {
+            // nothing of it is sent: a half-sent answer is worse than none
+            log.error("bot '{}': connector '{}' refused the answer to conversation {}, nothing was sent: {}",
+                    settings.botId(), connectorId, reply.conversationId(),
+                    validation == null ? "its validate returned nothing" : String.join("; ", validation.problems()));
             return;
         }
         try {
@@ -268,6 +301,26 @@ public final class BotComponent implements PluginEventHandler, Bot {
             @Override
             public ImageGenerator imageGenerator(String instanceId) {
                 return registries.imageGenerator(instanceId);
+            }
+
+            @Override
+            public List<ActionInfo> actions() {
+                return invoker.actions();
+            }
+
+            @Override
+            public CompletionStage<ActionOutcome> invoke(ActionCall call) {
+                return invoker.invoke(call);
+            }
+
+            @Override
+            public ContextEnricher enricher(String name) {
+                return registries.enricher(name);
+            }
+
+            @Override
+            public Map<String, ContextEnricher> enrichers() {
+                return registries.enrichers();
             }
         };
     }

@@ -8,11 +8,11 @@ import org.osgi.framework.BundleContext;
  * Where Grambot keeps its runtime data: one directory, {@code .scout} in the working directory unless the
  * framework property {@value #DATA_PROPERTY} names another.
  */
-record DataLayout(Path root) {
+public record DataLayout(Path root) {
 
     static final String DATA_PROPERTY = "grambot.data";
 
-    static DataLayout of(BundleContext context) {
+    public static DataLayout of(BundleContext context) {
         String configured = context.getProperty(DATA_PROPERTY);
         return new DataLayout(Path.of(configured == null || configured.isBlank() ? ".scout" : configured)
                 .toAbsolutePath().normalize());
@@ -30,6 +30,11 @@ record DataLayout(Path root) {
     /** The event journal's segment files. */
     Path eventsDirectory() {
         return root.resolve("events");
+    }
+
+    /** The audit log of action attempts ({@code audit.jsonl} and its rotated predecessors). */
+    public Path auditDirectory() {
+        return root.resolve("audit");
     }
 
     /** Bookkeeping the core keeps for itself (for example the last reconciled settings). */

@@ -31,12 +31,17 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
+import io.grambot.api.ConnectionTestResult;
+import io.grambot.api.action.AuditLog;
+import io.grambot.api.runtime.PluginRuntime;
 import io.grambot.core.internal.bot.Bot;
 import io.grambot.core.internal.bot.BotSettings;
 import io.grambot.core.internal.bot.ConversationStore;
+import io.grambot.core.internal.console.AuditPage;
 import io.grambot.core.internal.console.BotsPage;
 import io.grambot.core.internal.console.BotsPage.BotView;
 import io.grambot.core.internal.console.Html;
+import io.grambot.core.internal.console.InstancesPage;
 import io.grambot.core.internal.console.RequestGuard;
 
 import jakarta.servlet.Servlet;
@@ -46,7 +51,8 @@ import jakarta.servlet.http.HttpSession;
 
 /**
  * The Grambot page of the Felix web console ({@code /system/console/grambot}): the bots, their conversations, and
- * a Clear button per conversation. The web console finds it as a {@link Servlet} service with a
+ * a Clear button per conversation; the plugin instances with a Test connection button each; the newest entries of
+ * the audit log. The web console finds it as a {@link Servlet} service with a
  * {@code felix.webconsole.label}. Every request first reaches {@link #service} (so {@code doGet} can start the
  * session before the console writes its frame), then the console frames {@link #renderContent} for a GET that
  * produced no response itself.
@@ -82,9 +88,11 @@ public final class GrambotConsolePlugin extends AbstractServlet {
 
     private final transient DataLayout data;
     private final transient ConfigurationAdmin configAdmin;
+    private final transient PluginRuntime runtime;
+    private final transient AuditLog audit;
     private final transient Logger log;
     private final transient RequestGuard guard = new RequestGuard();
-    private final transient Map<String, Action> actions = Map.of("clear", this::clear);
+    private final transient Map<String, Action> actions = Map.of("clear", this::clear, "test", this::test);
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             fieldOption = FieldOption.UPDATE)
@@ -92,9 +100,12 @@ public final class GrambotConsolePlugin extends AbstractServlet {
 
     @Activate
     public GrambotConsolePlugin(BundleContext context, @Reference ConfigurationAdmin configAdmin,
+            @Reference PluginRuntime runtime, @Reference AuditLog audit,
             @Reference(service = LoggerFactory.class) Logger log) {
         this.data = DataLayout.of(context);
         this.configAdmin = configAdmin;
+        this.runtime = runtime;
+        this.audit = audit;
         this.log = log;
     }
 
@@ -121,6 +132,9 @@ public final class GrambotConsolePlugin extends AbstractServlet {
             out.println("<p class=\"statline ui-state-highlight\" id=\"grambot-flash\">" + Html.text(message) + "</p>");
         }
         BotsPage.render(out, bots(), pluginRoot(request), token);
+        InstancesPage.render(out, runtime.instances(), id -> runtime.lastConnectionTest(id).orElse(null),
+                pluginRoot(request), token);
+        AuditPage.render(out, audit.query(null, null, null, AuditPage.RECORDS));
         out.println("</div>");
     }
 
@@ -184,6 +198,18 @@ public final class GrambotConsolePlugin extends AbstractServlet {
             Thread.currentThread().interrupt();
             return "Stopped waiting for the " + what + " to be cleared.";
         }
+    }
+
+    /** Runs an instance's connection test (within the runtime's time limit) and says how it went. */
+    private String test(HttpServletRequest request) {
+        String instanceId = required(request, "instance");
+        if (runtime.instance(instanceId).isEmpty()) {
+            throw new IllegalArgumentException("there is no instance '" + instanceId + "'");
+        }
+        ConnectionTestResult result = runtime.testConnection(instanceId);
+        log.info("console: connection test of instance '{}': {}", instanceId, result.ok() ? "ok" : "failed");
+        return "Test connection of '" + instanceId + "': " + (result.ok() ? "ok" : "failed") + " — "
+                + result.message();
     }
 
     /** The configured bots (running or not), merged with the running ones, sorted by id. */

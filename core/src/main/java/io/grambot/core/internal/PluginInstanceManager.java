@@ -47,7 +47,6 @@ import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 import org.osgi.util.tracker.BundleTracker;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.grambot.api.ConnectionTest;
 import io.grambot.api.ConnectionTestResult;
@@ -116,8 +115,8 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
     @Activate
     public PluginInstanceManager(BundleContext bundleContext, @Reference ConfigurationAdmin configAdmin,
             @Reference PluginEventQueue events, @Reference ServiceComponentRuntime scr, @Reference Registries registries,
-            @Reference SettingsSchemas schemas, @Reference SettingsFileSync settingsFile,
-            @Reference(service = LoggerFactory.class) Logger log) throws IOException {
+            @Reference SettingsSchemas schemas, @Reference SettingsFileSync settingsFile, @Reference SecretStore secrets,
+            @Reference(service = LoggerFactory.class) Logger log) {
         this.settingsFile = settingsFile;
         this.registries = registries;
         this.schemas = schemas;
@@ -128,7 +127,7 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
         this.scr = scr;
         this.log = log;
         this.layout = DataLayout.of(bundleContext);
-        this.secrets = new SecretStore(layout.secretsFile(), new ObjectMapper());
+        this.secrets = secrets;
         this.copies = new IsolatedCopies(bundleContext);
         this.pluginBundles = new BundleTracker<>(bundleContext, Bundle.STARTING | Bundle.ACTIVE, null) {
             @Override
@@ -345,6 +344,7 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
                     + plugin.bundle().getSymbolicName() + ": " + e.getMessage());
             return;
         }
+        secrets.useOverrides(known.instanceId, prepared.overriddenSecrets());
         known.context = new InstanceContext(known.instanceId, plugin.id(), prepared.settings(),
                 layout.instanceDirectory(known.instanceId), secrets.forInstance(known.instanceId),
                 prepared.overriddenSecrets(), events, () -> engineSettings);

@@ -14,14 +14,16 @@ import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
 import io.grambot.api.PluginConstants;
+import io.grambot.api.action.ContextEnricher;
 import io.grambot.api.connector.Connector;
 import io.grambot.api.image.ImageGenerator;
 import io.grambot.api.inference.InferenceProvider;
 import io.grambot.api.tool.Tool;
 
 /**
- * The connector, inference, tool and image generator registries: they follow the services as DS binds and unbinds
- * them, index connectors, providers and generators by instance id and tools by name, and answer lookups from
+ * The connector, inference, tool, image generator and context enricher registries: they follow the services as DS
+ * binds and unbinds them, index connectors, providers and generators by instance id and tools and enrichers by name,
+ * and answer lookups from
  * immutable snapshots, without locks. Registering an id or tool name that is taken is reported, not obeyed.
  */
 @Component(service = Registries.class, immediate = true)
@@ -31,6 +33,8 @@ public final class Registries {
     private final ServiceIndex<InferenceProvider> providers;
     private final ServiceIndex<Tool> tools;
     private final ServiceIndex<ImageGenerator> imageGenerators;
+    private final ServiceIndex<ContextEnricher> enrichers;
+    private final Logger log;
 
     @Activate
     public Registries(@Reference(service = LoggerFactory.class) Logger log) {
@@ -38,6 +42,8 @@ public final class Registries {
         this.providers = new ServiceIndex<>("inference provider id", log);
         this.tools = new ServiceIndex<>("tool name", log);
         this.imageGenerators = new ServiceIndex<>("image generator id", log);
+        this.enrichers = new ServiceIndex<>("context enricher name", log);
+        this.log = log;
     }
 
     public Connector connector(String instanceId) {
@@ -54,6 +60,15 @@ public final class Registries {
 
     public ImageGenerator imageGenerator(String instanceId) {
         return imageGenerators.get(instanceId);
+    }
+
+    public ContextEnricher enricher(String name) {
+        return enrichers.get(name);
+    }
+
+    /** Every context enricher by name (a live, unmodifiable view). */
+    public java.util.Map<String, ContextEnricher> enrichers() {
+        return enrichers.all();
     }
 
     public Collection<Connector> connectors() {
@@ -74,13 +89,14 @@ public final class Registries {
 
     /** Every service refused because its id or tool name was taken, one line each. */
     public List<String> conflicts() {
-        return Stream.of(connectors, providers, tools, imageGenerators).flatMap(i -> i.conflicts().stream()).toList();
+        return Stream.of(connectors, providers, tools, imageGenerators, enrichers)
+                .flatMap(i -> i.conflicts().stream()).toList();
     }
 
     /** Why services of an instance were refused, if they were. */
     public String conflictOf(String instanceId) {
         String found = null;
-        for (ServiceIndex<?> index : List.of(connectors, providers, tools, imageGenerators)) {
+        for (ServiceIndex<?> index : List.of(connectors, providers, tools, imageGenerators, enrichers)) {
             String conflict = index.conflictsByInstance().get(instanceId);
             if (conflict != null) {
                 found = found == null ? conflict : found + "; " + conflict;
@@ -130,5 +146,22 @@ public final class Registries {
 
     void removeImageGenerator(ImageGenerator generator) {
         imageGenerators.remove(generator);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addEnricher(ContextEnricher enricher, ServiceReference<ContextEnricher> reference) {
+        String name;
+        try {
+            name = enricher.name();
+        } catch (RuntimeException e) {
+            log.error("a context enricher of instance '{}' is ignored: its name() threw {}",
+                    reference.getProperty(PluginConstants.INSTANCE_ID), e.toString());
+            return;
+        }
+        enrichers.add(name, enricher, reference);
+    }
+
+    void removeEnricher(ContextEnricher enricher) {
+        enrichers.remove(enricher);
     }
 }

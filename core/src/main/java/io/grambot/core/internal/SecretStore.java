@@ -3,10 +3,16 @@ package io.grambot.core.internal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -18,15 +24,25 @@ import io.grambot.api.Secrets;
 
 /**
  * The secrets of all instances in one JSON file, {@code {"<instanceId>": {"<key>": "<value>"}}}, mode 0600,
- * rewritten atomically on every change. Only {@link #forInstance} views leave this class.
+ * rewritten atomically on every change. Only {@link #forInstance} views leave this class, and {@link #values()} for
+ * the redactor, which must know every value to mask it. One component, so that the instance manager and the
+ * redactor share one view of the file.
  */
-final class SecretStore {
+@Component(service = SecretStore.class)
+public final class SecretStore {
 
     private static final TypeReference<TreeMap<String, TreeMap<String, String>>> FORMAT = new TypeReference<>() {};
 
     private final Path file;
     private final ObjectMapper mapper;
     private TreeMap<String, TreeMap<String, String>> secrets;
+    /** Secrets the environment gives (never stored), by instance: they must be masked as well. */
+    private final Map<String, Map<String, String>> overrides = new ConcurrentHashMap<>();
+
+    @Activate
+    public SecretStore(BundleContext context) throws IOException {
+        this(DataLayout.of(context).secretsFile(), new ObjectMapper());
+    }
 
     SecretStore(Path file, ObjectMapper mapper) throws IOException {
         this.file = file;
@@ -112,8 +128,26 @@ final class SecretStore {
 
     /** Removes every secret of an instance, when the instance is deleted. */
     synchronized void removeInstance(String instanceId) throws PluginException {
+        overrides.remove(instanceId);
         for (String key : keys(instanceId)) {
             put(instanceId, key, null);
         }
+    }
+
+    /** Remembers (in memory only) the secrets an instance is given by overrides, so that they are masked too. */
+    void useOverrides(String instanceId, Map<String, String> values) {
+        if (values.isEmpty()) {
+            overrides.remove(instanceId);
+        } else {
+            overrides.put(instanceId, Map.copyOf(values));
+        }
+    }
+
+    /** Every secret value of every instance, stored or given by an override: what must never be shown. */
+    public synchronized Set<String> values() {
+        Set<String> values = new HashSet<>();
+        secrets.values().forEach(own -> values.addAll(own.values()));
+        overrides.values().forEach(own -> values.addAll(own.values()));
+        return values;
     }
 }

@@ -20,7 +20,7 @@ import io.grambot.api.PluginConstants;
  *
  * @param <S> the service type
  */
-final class ServiceIndex<S> {
+public final class ServiceIndex<S> {
 
     private record Entry<S>(String key, S service, String origin, String instanceId) {}
 
@@ -35,12 +35,12 @@ final class ServiceIndex<S> {
     private volatile long version;
     private volatile LastHit<S> lastHit;
 
-    ServiceIndex(String keyName, Logger log) {
+    public ServiceIndex(String keyName, Logger log) {
         this.keyName = keyName;
         this.log = log;
     }
 
-    synchronized void add(String key, S service, ServiceReference<?> reference) {
+    public synchronized void add(String key, S service, ServiceReference<?> reference) {
         Object instanceId = reference == null ? null : reference.getProperty(PluginConstants.INSTANCE_ID);
         Entry<S> entry = new Entry<>(key, service, origin(reference), instanceId instanceof String id ? id : null);
         List<Entry<S>> line = entriesByKey.computeIfAbsent(key, k -> new ArrayList<>(1));
@@ -55,7 +55,7 @@ final class ServiceIndex<S> {
         }
     }
 
-    synchronized void remove(S service) {
+    public synchronized void remove(S service) {
         Entry<S> removed = entriesByService.remove(service);
         if (removed == null) {
             return;
@@ -79,7 +79,7 @@ final class ServiceIndex<S> {
      * kept and reused while nothing was bound or unbound since and the key is the same string object (callers pass
      * the names from their settings, so it usually is), which saves the hash lookup.
      */
-    S get(String key) {
+    public S get(String key) {
         LastHit<S> hit = lastHit;
         if (hit != null && hit.key == key && hit.version == version) {
             return hit.service;
@@ -96,19 +96,19 @@ final class ServiceIndex<S> {
     private record LastHit<S>(String key, S service, long version) {}
 
     /** Every key and the service holding it (a live, unmodifiable view). */
-    Map<String, S> all() {
+    public Map<String, S> all() {
         return holdersView;
     }
 
     /** One line per service refused because its key was taken. */
-    synchronized List<String> conflicts() {
+    public synchronized List<String> conflicts() {
         List<String> refused = new ArrayList<>();
         refusedEntries((entry, holder) -> refused.add(conflict(entry, holder)));
         return List.copyOf(refused);
     }
 
     /** Why a plugin instance's service was refused, by instance id. */
-    synchronized Map<String, String> conflictsByInstance() {
+    public synchronized Map<String, String> conflictsByInstance() {
         Map<String, String> refused = new HashMap<>();
         refusedEntries((entry, holder) -> {
             if (entry.instanceId() != null) {

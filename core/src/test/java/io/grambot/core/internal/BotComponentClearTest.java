@@ -86,7 +86,8 @@ class BotComponentClearTest {
         }, reference());
         bot = new BotComponent(config(), Map.of(Constants.SERVICE_PID, "grambot.bot~clearer"), context(), registries,
                 proxy(PluginRuntime.class, (method, args) -> method.getReturnType() == Optional.class ? Optional.empty()
-                        : null), log);
+                        : null), proxy(io.grambot.api.action.ActionInvoker.class,
+                                (method, args) -> method.getReturnType() == List.class ? List.of() : null), log);
         String key = ConversationStore.key("room");
         Path history = data.resolve("bots/clearer/chat/" + key + ".json");
 

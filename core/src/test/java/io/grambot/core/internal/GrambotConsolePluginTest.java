@@ -7,10 +7,14 @@ import java.io.StringWriter;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,7 +26,13 @@ import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.log.Logger;
 
+import io.grambot.api.ConnectionTestResult;
+import io.grambot.api.action.AuditLog;
+import io.grambot.api.action.AuditRecord;
 import io.grambot.api.inference.ChatMessage;
+import io.grambot.api.runtime.InstanceState;
+import io.grambot.api.runtime.InstanceStatus;
+import io.grambot.api.runtime.PluginRuntime;
 import io.grambot.core.internal.bot.ConversationStore;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -38,8 +48,14 @@ class GrambotConsolePluginTest {
     Path data;
 
     private final Map<String, Object> session = new HashMap<>();
+    private static final InstanceStatus CLAUDE = new InstanceStatus("claude", "anthropic", "anthropic~claude",
+            InstanceState.ACTIVE, "", Map.of(), Set.of("apiKey"), "io.grambot.plugin.anthropic");
+
     private GrambotConsolePlugin page;
     private Path history;
+    private final List<String> tested = new ArrayList<>();
+    private final List<AuditRecord> records = new ArrayList<>();
+    private int queriedLimit;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -58,7 +74,25 @@ class GrambotConsolePluginTest {
                 .equals("listConfigurations") ? new Configuration[] { idle, off } : null);
         BundleContext context = proxy(BundleContext.class, (method, args) -> method.getName().equals("getProperty")
                 && DataLayout.DATA_PROPERTY.equals(args[0]) ? data.toString() : null);
-        page = new GrambotConsolePlugin(context, configAdmin, proxy(Logger.class, (method, args) -> null));
+        PluginRuntime runtime = proxy(PluginRuntime.class, (method, args) -> switch (method.getName()) {
+        case "instances" -> List.of(CLAUDE);
+        case "instance" -> "claude".equals(args[0]) ? Optional.of(CLAUDE) : Optional.empty();
+        case "testConnection" -> {
+            tested.add((String) args[0]);
+            yield ConnectionTestResult.failed("GET /v1/models answered 401: invalid x-api-key <b>(authentication)</b>");
+        }
+        case "lastConnectionTest" -> tested.isEmpty() ? Optional.empty()
+                : Optional.of(ConnectionTestResult.failed("last time: <i>401</i>"));
+        default -> null;
+        });
+        AuditLog audit = proxy(AuditLog.class, (method, args) -> {
+            if (method.getName().equals("query")) {
+                queriedLimit = (int) args[3];
+                return records;
+            }
+            return null;
+        });
+        page = new GrambotConsolePlugin(context, configAdmin, runtime, audit, proxy(Logger.class, (method, args) -> null));
         new ConversationStore(data.resolve("bots/idle"), (file, content) -> AtomicFiles.write(file, content, false))
                 .append("webchat", "room-1", List.of(), List.of(ChatMessage.user("hi")), 50);
         history = data.resolve("bots/idle/webchat/" + ConversationStore.key("room-1") + ".json");
@@ -79,6 +113,41 @@ class GrambotConsolePluginTest {
         String after = get();
         assertThat(after).contains("Cleared the history of conversation", "No history kept.");
         assertThat(get()).doesNotContain("Cleared the history"); // said once
+    }
+
+    @Test
+    void theAuditLogShowsTheNewestHundredRecordsEscapedWithTheirPayloadCutShort() throws Exception {
+        records.add(new AuditRecord(Instant.parse("2026-03-01T10:15:30.250Z"), "inv-1", "bot:<helper>", "webhooks",
+                "hooks", "post", 2, "retrying", 1234, "503 <script>alert(1)</script>",
+                new java.util.TreeMap<>(Map.of("text", "x".repeat(400), "apiKey", "********"))));
+
+        String shown = get();
+
+        assertThat(queriedLimit).isEqualTo(100);
+        assertThat(shown).contains("<h2 id=\"audit\"", "2026-03-01 10:15:30.250 UTC", "bot:&lt;helper&gt;",
+                "<td>hooks</td><td>post</td><td>2</td><td>retrying</td><td>1234 ms</td>",
+                "503 &lt;script&gt;alert(1)&lt;/script&gt;")
+                .doesNotContain("<script>", "x".repeat(200));
+        assertThat(shown).containsPattern(
+                "<code>\\{&#34;apiKey&#34;:&#34;\\*{8}&#34;,&#34;text&#34;:&#34;x{150,}…</code>");
+    }
+
+    @Test
+    void theTestConnectionButtonRunsTheInstancesTestAndThePageShowsTheResult() throws Exception {
+        String before = get();
+        assertThat(before).contains("<td>claude</td><td>anthropic</td><td>active</td>", "not run since the start",
+                "name=\"action\" value=\"test\"", "name=\"instance\" value=\"claude\"", "Test connection");
+
+        Response tested = post(Map.of("action", "test", "token", token(before), "instance", "claude"));
+
+        assertThat(tested.status).isEqualTo(303);
+        assertThat(this.tested).containsExactly("claude");
+        assertThat(get()).contains("Test connection of &#39;claude&#39;: failed — GET /v1/models answered 401: "
+                + "invalid x-api-key &lt;b&gt;(authentication)&lt;/b&gt;", "failed: last time: &lt;i&gt;401&lt;/i&gt;");
+        assertThat(post(Map.of("action", "test", "token", token(before), "instance", "nobody")).body.toString())
+                .contains("there is no instance 'nobody'");
+        assertThat(post(Map.of("action", "test", "instance", "claude")).status).isEqualTo(403);
+        assertThat(this.tested).containsExactly("claude");
     }
 
     @Test

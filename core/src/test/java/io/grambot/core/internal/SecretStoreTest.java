@@ -43,6 +43,20 @@ class SecretStoreTest {
     }
 
     @Test
+    void valuesHoldEveryStoredAndOverriddenSecretUntilTheInstanceIsRemoved() throws Exception {
+        SecretStore store = store();
+        store.forInstance("alpha").put("token", Secret.of("alpha-value"));
+        store.forInstance("beta").put("apiKey", Secret.of("beta-value"));
+        store.useOverrides("beta", java.util.Map.of("webhookSecret", "from-the-environment"));
+
+        assertThat(store.values()).containsExactlyInAnyOrder("alpha-value", "beta-value", "from-the-environment");
+        assertThat(Files.readString(dir.resolve("secrets.json"))).doesNotContain("from-the-environment");
+
+        store.removeInstance("beta");
+        assertThat(store.values()).containsExactly("alpha-value");
+    }
+
+    @Test
     void removingTheLastSecretRemovesTheInstanceEntry() throws Exception {
         SecretStore store = store();
         store.forInstance("alpha").put("token", Secret.of("v"));

@@ -1,6 +1,15 @@
 package io.grambot.core.internal.bot;
 
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import io.grambot.api.action.ActionCall;
+import io.grambot.api.action.ActionInfo;
+import io.grambot.api.action.ActionOutcome;
+import io.grambot.api.action.ContextEnricher;
 
 import io.grambot.api.image.ImageGenerator;
 import io.grambot.api.inference.InferenceProvider;
@@ -26,4 +35,25 @@ public interface BotServices {
 
     /** The image generator of an instance, or {@code null} if it is not running. */
     ImageGenerator imageGenerator(String instanceId);
+
+    /** The actions running instances offer, ordered by instance and name. */
+    default List<ActionInfo> actions() {
+        return List.of();
+    }
+
+    /** Invokes an action through the core's invoker; the stage never fails. */
+    default CompletionStage<ActionOutcome> invoke(ActionCall call) {
+        return CompletableFuture.completedStage(new ActionOutcome(ActionOutcome.Status.NOT_FOUND, Map.of(),
+                "no action invoker", List.of(), 0, java.time.Duration.ZERO));
+    }
+
+    /** The context enricher of that name, or {@code null}. */
+    default ContextEnricher enricher(String name) {
+        return null;
+    }
+
+    /** Every context enricher by name. */
+    default Map<String, ContextEnricher> enrichers() {
+        return Map.of();
+    }
 }

@@ -14,6 +14,9 @@ import org.osgi.service.log.Logger;
 
 import io.grambot.api.Media;
 import io.grambot.api.PluginException;
+import io.grambot.api.action.ActionCall;
+import io.grambot.api.action.ActionInfo;
+import io.grambot.api.action.ActionOutcome;
 import io.grambot.api.connector.IncomingMessage;
 import io.grambot.api.connector.OutgoingMessage;
 import io.grambot.api.image.ImageGenerator;
@@ -31,15 +34,20 @@ import io.grambot.api.tool.Tool;
 import io.grambot.api.tool.ToolContext;
 import io.grambot.api.tool.ToolResult;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 /**
- * One turn of a bot: the person's message and the history go to the model with the bot's tools; tool calls run in
- * parallel, each with a timeout, and their results (errors included) go back to the model, until it answers or the
- * round limit is reached. Failures become a short answer for the person and a full log line.
+ * One turn of a bot: the person's message and the history go to the model with the bot's tools (and the actions it
+ * offers as tools, run through the action invoker), its system prompt extended by its context enrichers; tool calls
+ * run in parallel, each with a timeout, and their results (errors included) go back to the model, until it answers or
+ * the round limit is reached. Failures become a short answer for the person and a full log line.
  */
 public final class TurnRunner {
 
     /** The tool offered to the model when the bot has an image generator. */
     static final String IMAGE_TOOL = "generate_image";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * A finished turn.
@@ -53,15 +61,25 @@ public final class TurnRunner {
     private final BotServices services;
     private final ExecutorService toolPool;
     private final Logger log;
+    private final ContextEnrichment enrichment;
 
     public TurnRunner(BotSettings settings, BotServices services, ExecutorService toolPool, Logger log) {
         this.settings = settings;
         this.services = services;
         this.toolPool = toolPool;
         this.log = log;
+        this.enrichment = new ContextEnrichment(settings, services, toolPool, log);
     }
 
+    /** The tools a turn offers: definitions for the model, and which of them are actions. */
+    private record Offer(List<ToolDefinition> definitions, Map<String, ActionInfo> actions) {}
+
     public Turn run(List<ChatMessage> history, IncomingMessage incoming) {
+        return run(null, history, incoming);
+    }
+
+    /** Runs a turn for a message that came from {@code connector} (an instance id, for the context enrichers). */
+    public Turn run(String connector, List<ChatMessage> history, IncomingMessage incoming) {
         InferenceProvider provider = settings.provider() == null ? null : services.provider(settings.provider());
         if (provider == null) {
             return new Turn(reply(incoming, noProvider(), List.of()), List.of());
@@ -70,12 +88,14 @@ public final class TurnRunner {
         List<ChatMessage> added = new ArrayList<>();
         add(messages, added, userMessage(incoming));
         List<Media> media = new ArrayList<>();
-        List<ToolDefinition> tools = toolDefinitions();
+        Offer offer = offer();
+        List<ToolDefinition> tools = offer.definitions();
+        String systemPrompt = enrichment.systemPrompt(connector, incoming);
         for (int round = 0;; round++) {
             boolean lastRound = round >= settings.maxToolRounds();
             ChatResponse response;
             try {
-                response = provider.chat(new ChatRequest(settings.model(), settings.systemPrompt(), messages,
+                response = provider.chat(new ChatRequest(settings.model(), systemPrompt, messages,
                         lastRound ? List.of() : tools, settings.maxTokens()));
             } catch (PluginException | RuntimeException e) {
                 log.error("bot '{}': inference provider '{}' failed in conversation {}: {}", settings.botId(),
@@ -89,7 +109,7 @@ public final class TurnRunner {
                         : response.text();
                 return new Turn(reply(incoming, text, media), added);
             }
-            for (ToolOutcome outcome : callTools(response.toolCalls(), incoming)) {
+            for (ToolOutcome outcome : callTools(response.toolCalls(), incoming, offer)) {
                 add(messages, added, ChatMessage.toolResult(outcome.call().id(), outcome.text()));
                 media.addAll(outcome.media());
             }
@@ -111,7 +131,7 @@ public final class TurnRunner {
         return new ChatMessage(Role.USER, parts, List.of(), null);
     }
 
-    private List<ToolDefinition> toolDefinitions() {
+    private Offer offer() {
         Map<String, ToolDefinition> definitions = new LinkedHashMap<>();
         for (Tool tool : services.tools()) {
             if (settings.allowsTool(tool.name())) {
@@ -125,18 +145,43 @@ public final class TurnRunner {
                             "size", Map.of("type", "string", "description", "For example 1024x1024.")),
                             "required", List.of("prompt"))));
         }
-        return List.copyOf(definitions.values());
+        Map<String, ActionInfo> actions = new LinkedHashMap<>();
+        if (!settings.actions().isEmpty()) {
+            for (ActionInfo action : services.actions()) {
+                if (!settings.allowsAction(action.instanceId(), action.name(), action.offeredAsTool())) {
+                    continue;
+                }
+                String name = actionToolName(action.instanceId(), action.name());
+                if (definitions.containsKey(name)) {
+                    log.warn("bot '{}': action '{}' of instance '{}' is not offered: the tool name '{}' is taken",
+                            settings.botId(), action.name(), action.instanceId(), name);
+                    continue;
+                }
+                definitions.put(name, new ToolDefinition(name, action.description(), action.inputSchema()));
+                actions.put(name, action);
+            }
+        }
+        return new Offer(List.copyOf(definitions.values()), Map.copyOf(actions));
+    }
+
+    /**
+     * The tool name an action is offered by: {@code <instanceId>__<actionName>}, every character outside
+     * {@code [A-Za-z0-9_-]} replaced by {@code _}, at most 64 characters (what model APIs accept).
+     */
+    static String actionToolName(String instanceId, String action) {
+        String name = (instanceId + "__" + action).replaceAll("[^A-Za-z0-9_-]", "_");
+        return name.length() > 64 ? name.substring(0, 64) : name;
     }
 
     private record ToolOutcome(ToolCall call, String text, List<Media> media) {}
 
     /** Runs the calls of one round in parallel; every call ends with a text for the model, whatever happens. */
-    private List<ToolOutcome> callTools(List<ToolCall> calls, IncomingMessage incoming) {
+    private List<ToolOutcome> callTools(List<ToolCall> calls, IncomingMessage incoming, Offer offer) {
         ToolContext context = new ToolContext(settings.botId(), incoming.conversationId(), null);
         List<Future<ToolResult>> running = new ArrayList<>();
         for (ToolCall call : calls) {
             running.add(toolPool.submit(() -> call(call, new ToolContext(context.botId(), context.conversationId(),
-                    call.id()))));
+                    call.id()), offer)));
         }
         long deadline = System.nanoTime() + settings.toolTimeout().toNanos();
         List<ToolOutcome> outcomes = new ArrayList<>();
@@ -165,7 +210,13 @@ public final class TurnRunner {
         return outcomes;
     }
 
-    private ToolResult call(ToolCall call, ToolContext context) throws Exception {
+    private ToolResult call(ToolCall call, ToolContext context, Offer offer) throws Exception {
+        ActionInfo action = offer.actions().get(call.name());
+        if (action != null) {
+            ActionOutcome outcome = services.invoke(new ActionCall(action.instanceId(), action.name(),
+                    call.arguments(), "bot:" + settings.botId())).toCompletableFuture().get();
+            return toolResult(outcome);
+        }
         if (IMAGE_TOOL.equals(call.name()) && settings.imageGenerator() != null) {
             ImageGenerator generator = services.imageGenerator(settings.imageGenerator());
             if (generator == null) {
@@ -183,6 +234,23 @@ public final class TurnRunner {
             return ToolResult.error("no tool named '" + call.name() + "' is available");
         }
         return tool.execute(call.arguments(), context);
+    }
+
+    /** An action's outcome as the model reads it: its text and output as JSON, or why it failed. */
+    static ToolResult toolResult(ActionOutcome outcome) {
+        if (!outcome.succeeded()) {
+            return ToolResult.error(outcome.text() + (outcome.problems().isEmpty() ? ""
+                    : ": " + String.join("; ", outcome.problems())));
+        }
+        String output;
+        try {
+            output = outcome.output().isEmpty() ? "" : JSON.writeValueAsString(outcome.output());
+        } catch (JsonProcessingException e) {
+            output = String.valueOf(outcome.output()); // the invoker checked it is JSON-like; this is a fallback
+        }
+        String text = outcome.text().isEmpty() ? output : output.isEmpty() ? outcome.text()
+                : outcome.text() + "\n" + output;
+        return new ToolResult(text.isEmpty() ? "done" : text, outcome.output(), List.of(), false);
     }
 
     private OutgoingMessage reply(IncomingMessage incoming, String text, List<Media> media) {

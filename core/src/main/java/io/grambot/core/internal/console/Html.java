@@ -16,6 +16,11 @@ public final class Html {
         return Encode.forHtml(value == null ? "" : value).replace("$", "&#36;");
     }
 
+    /** A hidden form field. */
+    public static String hidden(String name, String value) {
+        return "<input type=\"hidden\" name=\"" + attribute(name) + "\" value=\"" + attribute(value) + "\"/>";
+    }
+
     /** The value of a double-quoted attribute. */
     public static String attribute(String value) {
         return Encode.forHtmlAttribute(value == null ? "" : value).replace("$", "&#36;");

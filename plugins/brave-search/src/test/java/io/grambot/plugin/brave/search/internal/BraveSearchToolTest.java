@@ -532,8 +532,9 @@ class BraveSearchToolTest {
 
         HttpException e = failure(HttpException.class, tool(), Map.of("query", "osgi"));
 
-        assertThat(e).hasMessage("expected a JSON answer from " + url("q=osgi&count=5&safesearch=moderate")
-                + ", found application/json (44 bytes): {\"type\":\"search\",\"web\":{\"results\":[{\"title\":");
+        assertThat(e).hasMessageStartingWith("expected a JSON answer from " + url("q=osgi&count=5&safesearch=moderate")
+                + ", found application/json (44 bytes): {\"type\":\"search\",\"web\":{\"results\":[{\"title\": "
+                + "(Unexpected end-of-input");
         assertThat(e.retryable()).isFalse();
         assertThat(server.received()).hasSize(1);
     }
