@@ -8,11 +8,11 @@ import org.osgi.framework.BundleContext;
  * Where Grambot keeps its runtime data: one directory, {@code .scout} in the working directory unless the
  * framework property {@value #DATA_PROPERTY} names another.
  */
-record DataLayout(Path root) {
+public record DataLayout(Path root) {
 
     static final String DATA_PROPERTY = "grambot.data";
 
-    static DataLayout of(BundleContext context) {
+    public static DataLayout of(BundleContext context) {
         String configured = context.getProperty(DATA_PROPERTY);
         return new DataLayout(Path.of(configured == null || configured.isBlank() ? ".scout" : configured)
                 .toAbsolutePath().normalize());
@@ -40,6 +40,11 @@ record DataLayout(Path root) {
     /** Where a bot keeps its conversations; the id has been checked by {@link InstanceIds#checkInstanceId}. */
     Path botDirectory(String botId) {
         return root.resolve("bots").resolve(botId);
+    }
+
+    /** Where a flow keeps its run records; the id has been checked by {@link InstanceIds#checkId}. */
+    public Path flowDirectory(String flowId) {
+        return root.resolve("flows").resolve(flowId);
     }
 
     /** The data directory of one instance; the id has been checked by {@link InstanceIds#checkInstanceId}. */
