@@ -27,6 +27,10 @@ final class Fixtures {
         return Path.of(context.getProperty("grambot.itest.fixtures"), "io.grambot.itest.fixture.isolated.jar");
     }
 
+    static Path triggerJar(BundleContext context) {
+        return Path.of(context.getProperty("grambot.itest.fixtures"), "io.grambot.itest.fixture.trigger.jar");
+    }
+
     static Path echoJar(BundleContext context) {
         return Path.of(context.getProperty("grambot.itest.fixtures"), "io.grambot.plugin.echo.jar");
     }

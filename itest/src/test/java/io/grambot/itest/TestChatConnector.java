@@ -18,7 +18,10 @@ import io.grambot.api.connector.OutgoingMessage;
 
 /** An in-memory chat channel for bot tests: messages go in through {@link #receive}, answers are kept. */
 @GrambotPlugin(id = "testchat", name = "Test chat", description = "An in-memory connector for tests.")
-@Component(configurationPid = "testchat", configurationPolicy = ConfigurationPolicy.REQUIRE, service = Connector.class)
+// immediate: a delayed component is disposed when a test that got it first lets go before the core's registry
+// binds it, and the test would then hold an instance that no longer receives what the core sends
+@Component(configurationPid = "testchat", configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
+        service = Connector.class)
 public final class TestChatConnector implements Connector {
 
     private final PluginContext context;

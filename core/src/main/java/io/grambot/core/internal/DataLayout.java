@@ -47,6 +47,11 @@ public record DataLayout(Path root) {
         return root.resolve("bots").resolve(botId);
     }
 
+    /** Where a flow keeps its run records; the id has been checked by {@link InstanceIds#checkId}. */
+    public Path flowDirectory(String flowId) {
+        return root.resolve("flows").resolve(flowId);
+    }
+
     /** The data directory of one instance; the id has been checked by {@link InstanceIds#checkInstanceId}. */
     Path instanceDirectory(String instanceId) {
         return root.resolve("plugins").resolve(instanceId);

@@ -3,7 +3,7 @@ package io.grambot.core.internal;
 import java.util.regex.Pattern;
 
 /** How instance ids are derived from configuration PIDs and which ids are allowed. */
-final class InstanceIds {
+public final class InstanceIds {
 
     // an instance id names a directory and appears in service filters: keep it to a portable file name
     private static final Pattern VALID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -14,7 +14,7 @@ final class InstanceIds {
      * The instance id of a factory configuration: its name ({@code factoryPid~name}, as created by
      * {@code getFactoryConfiguration} and by configuration files), or the generated suffix of an unnamed one.
      */
-    static String of(String pid, String factoryPid) {
+    public static String of(String pid, String factoryPid) {
         if (pid.startsWith(factoryPid) && pid.length() > factoryPid.length() + 1) {
             char separator = pid.charAt(factoryPid.length());
             if (separator == '~' || separator == '.') {
@@ -33,7 +33,7 @@ final class InstanceIds {
      * Checks an id by the instance id rules, saying what is wrong with it; {@code noun} names what it identifies
      * ({@code bot}: bot ids follow the same rules, since they also name a directory and a configuration).
      */
-    static String checkId(String noun, String id) {
+    public static String checkId(String noun, String id) {
         if (!VALID.matcher(id).matches()) {
             throw new IllegalArgumentException(noun + " id '" + id
                     + "' must start with a letter or digit and contain only letters, digits, '.', '_' and '-' (at most 128)");

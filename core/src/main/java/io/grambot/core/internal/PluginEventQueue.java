@@ -189,8 +189,8 @@ public final class PluginEventQueue implements EventQueueMonitor {
         return properties.get("service.id") instanceof Number n ? n.longValue() : -1L;
     }
 
-    /** Stamps and enqueues an event of an instance; see {@link EventQueue#emit}. */
-    PluginEvent emit(String pluginId, String instanceId, String type, Map<String, Object> payload)
+    /** Stamps and enqueues an event of an instance; see {@link EventQueue#emit}. Public for the trigger sinks. */
+    public PluginEvent emit(String pluginId, String instanceId, String type, Map<String, Object> payload)
             throws PluginException {
         EventQueue current = queue;
         try {
