@@ -25,6 +25,7 @@ import org.osgi.test.junit5.service.ServiceExtension;
 
 import io.grambot.api.PluginException;
 import io.grambot.api.action.Action;
+import io.grambot.api.action.AuditLog;
 import io.grambot.api.action.Trigger;
 import io.grambot.api.connector.Connector;
 import io.grambot.api.connector.OutgoingMessage;
@@ -150,6 +151,12 @@ class FlowTest {
                     "url", "https://example.org/orders/A-7"));
             assertThat(call.invokedBy()).isEqualTo("flow:orders-ft/" + run.runId());
         });
+        AuditLog audit = Eventually.service(context, AuditLog.class, null);
+        assertThat(audit.query("recorder-ft", "record", null, 10)).as("retries and audit apply inside flows")
+                .singleElement().satisfies(record -> {
+                    assertThat(record.invokedBy()).isEqualTo("flow:orders-ft/" + run.runId());
+                    assertThat(record.outcome()).isEqualTo("succeeded");
+                });
         assertThat(chat.awaitSent("room-ft", 1)).isPositive();
         assertThat(chat.sent()).extracting(OutgoingMessage::text).containsExactly("Order A-7 over 100: recorded 1");
         assertThat(engine.run(run.runId())).contains(run);
