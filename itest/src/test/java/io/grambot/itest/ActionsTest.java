@@ -49,6 +49,9 @@ import io.grambot.api.runtime.PluginRuntime;
 @ExtendWith(ServiceExtension.class)
 class ActionsTest {
 
+    /** The core's grambot: commands (the flow commands are another service of the same scope). */
+    private static final String COMMANDS = "(&(osgi.command.scope=grambot)(osgi.command.function=actions))";
+
     @InjectBundleContext
     BundleContext context;
 
@@ -196,8 +199,8 @@ class ActionsTest {
     @Test
     void theShellCommandsListInvokeShowTheAuditAndTestConnections() throws Exception {
         action("act-shell", Map.of());
-        Object commands = context.getService(Eventually.reference(context, "(osgi.command.scope=grambot)"));
-        ServiceReference<?> reference = Eventually.reference(context, "(osgi.command.scope=grambot)");
+        Object commands = context.getService(Eventually.reference(context, COMMANDS));
+        ServiceReference<?> reference = Eventually.reference(context, COMMANDS);
         assertThat((String[]) reference.getProperty("osgi.command.function")).contains("actions", "invoke", "audit",
                 "test");
 
@@ -227,7 +230,7 @@ class ActionsTest {
                 "apiKey", wrongKey, "maxRetries", 0));
         Instances.awaitState(runtime, "claude-401", InstanceState.ACTIVE);
         Eventually.service(context, InferenceProvider.class, Instances.filter("claude-401"));
-        Object commands = context.getService(Eventually.reference(context, "(osgi.command.scope=grambot)"));
+        Object commands = context.getService(Eventually.reference(context, COMMANDS));
 
         ConnectionTestResult result = runtime.testConnection("claude-401");
         String shell = call(commands, "test", "claude-401");

@@ -41,6 +41,11 @@ public final class BenchRegistries {
         registries.addConnector(connector, reference(instanceId));
     }
 
+    /** Stops a bot component's threads, as SCR does on deactivation. */
+    public static void deactivate(BotComponent bot) {
+        bot.deactivate();
+    }
+
     @SuppressWarnings("unchecked")
     private static <S> ServiceReference<S> reference(String instanceId) {
         Map<String, Object> properties = Map.of(PluginConstants.INSTANCE_ID, instanceId, "service.id",
