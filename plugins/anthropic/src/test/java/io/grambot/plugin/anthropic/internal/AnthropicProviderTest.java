@@ -474,7 +474,7 @@ class AnthropicProviderTest {
         HttpException e = catchThrowableOfType(HttpException.class, () -> fixture.provider().chat(HELLO));
 
         assertThat(e).hasMessage("expected a JSON answer from " + messagesUrl() + ", found application/json ("
-                + body.getBytes(StandardCharsets.UTF_8).length + " bytes): " + body);
+                + body.getBytes(StandardCharsets.UTF_8).length + " bytes): " + body + " (Unexpected end-of-input in VALUE_STRING)");
         assertThat(e.status()).isEqualTo(200);
         assertThat(e.retryable()).isFalse();
         assertThat(fixture.sleeps).isEmpty();
@@ -575,7 +575,7 @@ class AnthropicProviderTest {
         assertThat(refused).hasMessage(messagesUrl() + " answered 403 Forbidden: key ****** may not use this "
                 + "workspace");
         assertThat(refused.providerMessage()).contains("key ****** may not use this workspace");
-        assertThat(garbled.getMessage()).endsWith("<html>bad gateway for ******</html>");
+        assertThat(garbled.getMessage()).contains("): <html>bad gateway for ******</html> (Unexpected character");
         assertNoSecret(refused);
         assertNoSecret(garbled);
     }

@@ -533,7 +533,8 @@ class BraveSearchToolTest {
         HttpException e = failure(HttpException.class, tool(), Map.of("query", "osgi"));
 
         assertThat(e).hasMessage("expected a JSON answer from " + url("q=osgi&count=5&safesearch=moderate")
-                + ", found application/json (44 bytes): {\"type\":\"search\",\"web\":{\"results\":[{\"title\":");
+                + ", found application/json (44 bytes): {\"type\":\"search\",\"web\":{\"results\":[{\"title\":"
+                + " (Unexpected end-of-input within/between Object entries)");
         assertThat(e.retryable()).isFalse();
         assertThat(server.received()).hasSize(1);
     }

@@ -483,7 +483,7 @@ class GptImageGeneratorTest {
                 () -> generator().generate(ImageRequest.of("a red apple")));
 
         assertThat(e).hasMessage("expected a JSON answer from POST " + server.baseUrl() + "/images/generations, "
-                + "found application/json (39 bytes): {\"created\":1,\"data\":[{\"b64_json\":\"iVBOR");
+                + "found application/json (39 bytes): {\"created\":1,\"data\":[{\"b64_json\":\"iVBOR (Unexpected end-of-input in VALUE_STRING)");
         assertThat(e.retryable()).isFalse();
         assertThat(server.received()).hasSize(1);
     }

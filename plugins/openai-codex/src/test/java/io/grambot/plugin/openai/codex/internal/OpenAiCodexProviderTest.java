@@ -385,7 +385,8 @@ class OpenAiCodexProviderTest {
                 .chat(new ChatRequest(null, null, List.of(ChatMessage.user("Hi")), List.of(), 0)));
 
         assertThat(e).hasMessage("expected a JSON answer from POST " + server.baseUrl() + "/chat/completions, found "
-                + "application/json (41 bytes): {\"id\":\"chatcmpl-1\",\"choices\":[{\"message\":");
+                + "application/json (41 bytes): {\"id\":\"chatcmpl-1\",\"choices\":[{\"message\":"
+                + " (Unexpected end-of-input within/between Object entries)");
         assertThat(e.retryable()).isFalse();
     }
 
