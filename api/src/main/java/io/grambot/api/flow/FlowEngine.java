@@ -22,7 +22,12 @@ public interface FlowEngine {
     /** Every configured flow. */
     List<FlowInfo> flows();
 
-    /** Starts a run of a valid, enabled flow as its trigger node would, with {@code data} as the trigger's output. */
+    /**
+     * Starts a run of a valid, enabled flow as its trigger node would, with {@code data} as the trigger's data.
+     *
+     * @return completes with the ended run, failed or not; completes exceptionally with an
+     *         {@link IllegalArgumentException} saying why when there is no such flow, or it is disabled or invalid
+     */
     CompletionStage<FlowRun> start(String flowId, Map<String, Object> data);
 
     /** The runs of a flow kept in memory, newest first. */

@@ -88,10 +88,6 @@ public final class FlowRunner {
         return done;
     }
 
-    public String runId() {
-        return runId;
-    }
-
     // --- advancing
 
     private void next(int from) {
