@@ -47,6 +47,7 @@ import io.grambot.core.internal.bot.Bot;
 import io.grambot.core.internal.bot.BotServices;
 import io.grambot.core.internal.bot.BotSettings;
 import io.grambot.core.internal.bot.ConversationStore;
+import io.grambot.core.internal.bot.WriteBehind;
 import io.grambot.core.internal.bot.TurnRunner;
 
 /**
@@ -138,6 +139,7 @@ public final class BotComponent implements PluginEventHandler, Bot {
     private final ActionInvoker invoker;
     private final Logger log;
     private final ConversationStore store;
+    private final WriteBehind historyWriter;
     private final ExecutorService turns;
     private final ExecutorService tools;
     private final io.grambot.core.internal.bot.ConversationLanes lanes;
@@ -158,8 +160,11 @@ public final class BotComponent implements PluginEventHandler, Bot {
         this.runtime = runtime;
         this.invoker = invoker;
         this.log = log;
-        this.store = new ConversationStore(DataLayout.of(context).botDirectory(botId),
-                (file, content) -> AtomicFiles.replace(file, content, true));
+        // history is written behind the turn: the answer does not wait for the file system, the event does
+        this.historyWriter = new WriteBehind((file, content) -> AtomicFiles.replace(file, content, true),
+                "grambot-history-" + botId, (file, e) -> log.error("bot '{}': cannot write the history {}: {}", botId,
+                        file, e.toString()));
+        this.store = new ConversationStore(DataLayout.of(context).botDirectory(botId), historyWriter);
         this.turns = Executors.newFixedThreadPool(config.parallelConversations(), threads("grambot-bot-" + botId));
         this.tools = Executors.newCachedThreadPool(threads("grambot-tools-" + botId));
         this.lanes = new io.grambot.core.internal.bot.ConversationLanes(turns);
@@ -170,6 +175,7 @@ public final class BotComponent implements PluginEventHandler, Bot {
     void deactivate() {
         turns.shutdownNow();
         tools.shutdownNow();
+        historyWriter.close();
     }
 
     @Override
@@ -192,8 +198,10 @@ public final class BotComponent implements PluginEventHandler, Bot {
                     connector, e.getMessage());
             return CompletableFuture.completedStage(null);
         }
+        // the event is done once the answer is sent and the history it added is on disk
         return lanes.submit(Bot.lane(connector, ConversationStore.key(message.conversationId())),
-                () -> turn(connector, message));
+                () -> turn(connector, message))
+                .thenCompose(sent -> store.written(connector, message.conversationId()));
     }
 
     @Override

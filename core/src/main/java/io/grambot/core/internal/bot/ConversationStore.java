@@ -16,6 +16,8 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -77,6 +79,9 @@ public final class ConversationStore {
     private static final TypeReference<List<Stored>> MESSAGES = new TypeReference<>() {};
 
     private final Path directory;
+    /** The most a listing waits for the files still being written. */
+    private static final java.time.Duration LISTING_FLUSH = java.time.Duration.ofSeconds(5);
+
     private final ObjectMapper mapper = new ObjectMapper();
     private final Writer writer;
     private final Clock clock;
@@ -109,7 +114,7 @@ public final class ConversationStore {
 
     public List<ChatMessage> load(String connector, String conversationId) throws IOException {
         Path file = file(connector, key(conversationId));
-        if (!Files.exists(file)) {
+        if (pending(file).isEmpty() && !Files.exists(file)) {
             return List.of();
         }
         List<ChatMessage> history = new ArrayList<>();
@@ -128,7 +133,8 @@ public final class ConversationStore {
     }
 
     private List<Stored> read(Path file) throws IOException {
-        JsonNode root = mapper.readTree(file.toFile());
+        Optional<byte[]> waiting = pending(file);
+        JsonNode root = waiting.isPresent() ? mapper.readTree(waiting.get()) : mapper.readTree(file.toFile());
         if (root != null && root.isArray()) {
             return mapper.convertValue(root, MESSAGES); // format 1
         }
@@ -169,7 +175,22 @@ public final class ConversationStore {
 
     /** Forgets the conversation of a {@link Summary#key() key}; says whether there was history. */
     public boolean delete(String connector, String key) throws IOException {
-        return Files.deleteIfExists(file(connector, key));
+        Path file = file(connector, key);
+        return writer instanceof WriteBehind behind ? behind.delete(file) : Files.deleteIfExists(file);
+    }
+
+    /**
+     * Completes when the conversation's history as last appended is on disk: at once with a writer that writes
+     * before {@link #append} returns, later with a {@link WriteBehind}.
+     */
+    public CompletableFuture<Void> written(String connector, String conversationId) {
+        return writer instanceof WriteBehind behind ? behind.written(file(connector, key(conversationId)))
+                : CompletableFuture.completedFuture(null);
+    }
+
+    /** The content a {@link WriteBehind} still holds for a file. */
+    private Optional<byte[]> pending(Path file) {
+        return writer instanceof WriteBehind behind ? behind.pending(file) : Optional.empty();
     }
 
     /**
@@ -177,6 +198,9 @@ public final class ConversationStore {
      * first. Reads only the header of each file; a file that cannot be read is listed with its problem.
      */
     public List<Summary> conversations(String connector) throws IOException {
+        if (writer instanceof WriteBehind behind) {
+            behind.flush(LISTING_FLUSH); // the listing reads the files
+        }
         List<Summary> summaries = new ArrayList<>();
         for (Path connectorDirectory : connector == null ? connectorDirectories() : List.of(directory(connector))) {
             if (!Files.isDirectory(connectorDirectory)) {
