@@ -12,6 +12,7 @@ import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -133,6 +134,16 @@ public final class Grambot implements AutoCloseable {
         bot(botId, Map.of("connectors", new String[] { chat.connector().id() }, "provider", model.id(), "tools",
                 tools.clone()));
         return new TestChat(this, chat.connector(), model, TestChat.DEFAULT_CONVERSATION);
+    }
+
+    /**
+     * Waits until the condition holds, polling it, for at most {@link #timeout()}; for effects the test kit does
+     * not wait for itself (a file written, a request received).
+     *
+     * @throws AssertionError naming {@code what} if it does not hold in time
+     */
+    public void await(String what, BooleanSupplier condition) {
+        Waits.until(what, timeout, condition);
     }
 
     /** Deletes every instance and bot this object made, newest first, and waits until their services are gone. */
