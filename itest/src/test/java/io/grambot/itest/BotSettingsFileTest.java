@@ -123,7 +123,7 @@ class BotSettingsFileTest {
         assertThat(componentState("bsf-bot")).isIn(ComponentConfigurationDTO.SATISFIED,
                 ComponentConfigurationDTO.ACTIVE);
 
-        awaitAnswering(chat);
+        chat = awaitAnswering();
         chat.receive("bsf-room", "m1", "hello");
         assertThat(awaitReplies(chat, "bsf-room", 1)).containsExactly("hello (1 messages)");
 
@@ -159,9 +159,11 @@ class BotSettingsFileTest {
         Eventually.service(context, PluginEventHandler.class, handler);
         assertThat(botConfiguration("bsf-bot").orElseThrow().getProperties().get("systemPrompt"))
                 .isEqualTo("Be brief.");
-        awaitAnswering(chat);
+        TestChatConnector before = chat;
+        chat = awaitAnswering();
         chat.receive("bsf-room", "m3", "back");
-        assertThat(awaitReplies(chat, "bsf-room", 2)).containsExactly("hello (1 messages)", "back (3 messages)");
+        // the connector object is new if its component was activated again; the bot's history is not
+        assertThat(awaitReplies(chat, "bsf-room", chat == before ? 2 : 1)).endsWith("back (3 messages)");
 
         edit(doc -> removeEntry(doc, "bots", "botId", "bsf-bot"));
         Eventually.until("the bot's configuration is deleted", () -> botConfiguration("bsf-bot").isEmpty());
@@ -265,14 +267,23 @@ class BotSettingsFileTest {
      * registered is not enough: the test's tracker may hear of it before the event queue has bound it, and an event
      * dispatched in between has no handler and is dropped.
      */
-    private static void awaitAnswering(TestChatConnector chat) throws Exception {
+    /**
+     * Sends probes, each in a conversation of its own, until the bot answers one, and returns the connector that got
+     * the answer. The handler service being registered is not enough: the test's tracker may hear of it before the
+     * event queue has bound it, and an event dispatched in between has no handler and is dropped. The connector is
+     * looked up for every probe: its component may be activated again while the instance settles (the core's
+     * wiring updates its configuration), and the bot answers through the object the core holds now.
+     */
+    private TestChatConnector awaitAnswering() throws Exception {
         for (int attempt = 1;; attempt++) {
+            TestChatConnector chat = (TestChatConnector) Eventually.service(context, Connector.class,
+                    Instances.filter("bsf-chat"));
             String conversation = "bsf-probe-" + attempt + "-" + System.nanoTime();
             chat.receive(conversation, "probe", "probe");
             try {
                 Eventually.until("an answer in " + conversation, Duration.ofSeconds(2),
                         () -> !replies(chat, conversation).isEmpty());
-                return;
+                return chat;
             } catch (AssertionError unanswered) {
                 if (attempt == 10) {
                     throw unanswered;
