@@ -63,7 +63,7 @@ final class Conversations {
                 conversation.transcript.removeFirst();
             }
             // delivered under the conversation's lock: every page sees the entries in order
-            conversation.listeners.removeIf(listener -> !listener.deliver(entry));
+            dropGone(conversation, listener -> listener.deliver(entry));
             return seq;
         }
     }
@@ -85,11 +85,26 @@ final class Conversations {
         return () -> conversation.listeners.remove(listener);
     }
 
+    /**
+     * Offers something to every listening page and drops those that are gone. Not {@code removeIf}: a page that is
+     * gone closes its handle while being offered, which removes it from the list during the removal, and the
+     * copy-on-write list refuses that with a ConcurrentModificationException (the person's message then failed).
+     */
+    private static void dropGone(Conversation conversation, java.util.function.Predicate<Listener> offer) {
+        List<Listener> gone = new ArrayList<>();
+        for (Listener listener : conversation.listeners) { // a snapshot: the handles may remove meanwhile
+            if (!offer.test(listener)) {
+                gone.add(listener);
+            }
+        }
+        conversation.listeners.removeAll(gone);
+    }
+
     /** Gives every listening page a chance to find out it is gone (a write to a closed connection fails). */
     void ping() {
         for (Conversation conversation : snapshot()) {
             synchronized (conversation) {
-                conversation.listeners.removeIf(listener -> !listener.ping());
+                dropGone(conversation, Listener::ping);
             }
         }
     }

@@ -28,6 +28,28 @@ class ConversationsTest {
     }
 
     @Test
+    void aPageThatIsGoneAndClosesItsHandleWhileOfferedAnEntryIsDroppedAndTheMessageGoesThrough() throws Exception {
+        List<Long> alive = new ArrayList<>();
+        AutoCloseable[] handle = new AutoCloseable[1];
+        handle[0] = conversations.listen("a", 0, entry -> {
+            try {
+                handle[0].close(); // what a broken connection's stream does: it unregisters itself
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return false;
+        });
+        conversations.listen("a", 0, entry -> alive.add(entry.seq()));
+
+        long first = conversations.append("a", Map.of("from", "user", "text", "still there?"));
+        long second = conversations.append("a", Map.of("from", "bot", "text", "yes"));
+
+        assertThat(first).isEqualTo(1);
+        assertThat(second).isEqualTo(2);
+        assertThat(alive).containsExactly(1L, 2L);
+    }
+
+    @Test
     void entriesAreNumberedJsonOnOneLine() {
         conversations.append("a", Map.of("from", "bot", "text", "line one\nline two"));
 
