@@ -56,12 +56,12 @@ class BotTurnLatencyTest {
         configurations.add(Instances.create(configAdmin, "scripted", "model-lat", Map.of()));
         configurations.add(Instances.create(configAdmin, "echo", "echo-lat", Map.of("toolName", "loud")));
         Eventually.service(context, Tool.class, Instances.filter("echo-lat"));
-        TestChatConnector chat = (TestChatConnector) Eventually.service(context, Connector.class,
-                Instances.filter("chat-lat"));
         configurations.add(Instances.create(configAdmin, "grambot.bot", "lat", Map.of("connectors",
                 new String[] { "chat-lat" }, "provider", "model-lat", "tools", new String[] { "loud" },
                 "historyMessages", 20)));
         Eventually.botListening(context, "lat");
+        // the connector the core answers through, once a probe got its answer (see Eventually.answeringChat)
+        TestChatConnector chat = Eventually.answeringChat(context, "chat-lat");
 
         for (int[] level : new int[][] { { 1, 300 }, { 10, 100 }, { 100, 20 } }) {
             measure(chat, level[0], level[1]);

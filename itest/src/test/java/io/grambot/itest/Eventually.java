@@ -94,4 +94,27 @@ final class Eventually {
         return FrameworkUtil.createFilter(filter == null ? "(objectClass=" + type.getName() + ")"
                 : "(&(objectClass=" + type.getName() + ")" + filter + ")");
     }
+
+    /**
+     * The test chat connector of an instance, once a probe sent through it was answered: the object the core
+     * answers through. Looked up for every probe, since the component may be activated again while its instance
+     * settles, and a test holding the first object would wait for answers sent to the second.
+     */
+    static TestChatConnector answeringChat(BundleContext context, String instanceId) throws Exception {
+        for (int attempt = 1;; attempt++) {
+            TestChatConnector chat = (TestChatConnector) service(context, io.grambot.api.connector.Connector.class,
+                    Instances.filter(instanceId));
+            String conversation = "probe-" + instanceId + "-" + attempt + "-" + System.nanoTime();
+            chat.receive(conversation, "probe", "probe");
+            try {
+                until("an answer in " + conversation, Duration.ofSeconds(2), () -> chat.sent().stream()
+                        .anyMatch(m -> m.conversationId().equals(conversation)));
+                return chat;
+            } catch (AssertionError unanswered) {
+                if (attempt == 10) {
+                    throw unanswered;
+                }
+            }
+        }
+    }
 }
