@@ -86,7 +86,8 @@ public final class BotComponent implements PluginEventHandler, Bot {
         @AttributeDefinition(name = "Model", required = false, description = "Empty for the provider's default.")
         String model() default "";
 
-        @AttributeDefinition(name = "System prompt", required = false)
+        @AttributeDefinition(name = "System prompt", required = false,
+                description = "The model's instructions, sent before the conversation.")
         String systemPrompt() default "You are a helpful assistant.";
 
         @AttributeDefinition(name = "Tools", required = false,
@@ -105,14 +106,17 @@ public final class BotComponent implements PluginEventHandler, Bot {
                 + "provider's default.")
         int maxTokens() default 0;
 
-        @AttributeDefinition(name = "Tool timeout (s)", min = "1", max = "600")
+        @AttributeDefinition(name = "Tool timeout (s)", min = "1", max = "600",
+                description = "How long one tool call may take; a late tool becomes an error result the model sees.")
         int toolTimeoutSeconds() default 30;
 
         @AttributeDefinition(name = "History", min = "2", max = "1000",
                 description = "Messages kept per conversation and sent to the model.")
         int historyMessages() default 50;
 
-        @AttributeDefinition(name = "Parallel conversations", min = "1", max = "256")
+        @AttributeDefinition(name = "Parallel conversations", min = "1", max = "256",
+                description = "How many conversations are answered at once; messages of one conversation always "
+                        + "one after another.")
         int parallelConversations() default 16;
 
         @AttributeDefinition(name = "Actions", required = false, description = "Actions the model may call as "

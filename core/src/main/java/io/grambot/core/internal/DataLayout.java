@@ -28,7 +28,7 @@ public record DataLayout(Path root) {
     }
 
     /** The event journal's segment files. */
-    Path eventsDirectory() {
+    public Path eventsDirectory() {
         return root.resolve("events");
     }
 

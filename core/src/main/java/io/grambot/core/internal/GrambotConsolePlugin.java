@@ -2,47 +2,48 @@ package io.grambot.core.internal;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.reflect.Array;
 import java.net.URL;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.felix.webconsole.servlet.AbstractServlet;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.FieldOption;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
 import io.grambot.api.ConnectionTestResult;
 import io.grambot.api.action.AuditLog;
+import io.grambot.api.flow.FlowEngine;
+import io.grambot.api.flow.FlowInfo;
+import io.grambot.api.flow.FlowRun;
+import io.grambot.api.runtime.EventQueueMonitor;
+import io.grambot.api.runtime.InstanceStatus;
 import io.grambot.api.runtime.PluginRuntime;
-import io.grambot.core.internal.bot.Bot;
-import io.grambot.core.internal.bot.BotSettings;
-import io.grambot.core.internal.bot.ConversationStore;
+import io.grambot.core.internal.action.Redactor;
 import io.grambot.core.internal.console.AuditPage;
 import io.grambot.core.internal.console.BotsPage;
-import io.grambot.core.internal.console.BotsPage.BotView;
+import io.grambot.core.internal.console.EventsPage;
+import io.grambot.core.internal.console.FlowsPage;
+import io.grambot.core.internal.console.HealthPage;
 import io.grambot.core.internal.console.Html;
 import io.grambot.core.internal.console.InstancesPage;
+import io.grambot.core.internal.console.NewInstanceForm;
 import io.grambot.core.internal.console.RequestGuard;
+import io.grambot.core.internal.health.GrambotHealth;
 
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -50,19 +51,21 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 
 /**
- * The Grambot page of the Felix web console ({@code /system/console/grambot}): the bots, their conversations, and
- * a Clear button per conversation; the plugin instances with a Test connection button each; the newest entries of
- * the audit log. The web console finds it as a {@link Servlet} service with a
- * {@code felix.webconsole.label}. Every request first reaches {@link #service} (so {@code doGet} can start the
- * session before the console writes its frame), then the console frames {@link #renderContent} for a GET that
- * produced no response itself.
+ * The Grambot page of the Felix web console ({@code /system/console/grambot}): the health summary; the plugin
+ * instances with their state, bundle and services, and buttons to test, enable, disable and delete each; a form per
+ * plugin to create an instance from its settings schema; the bots with their conversations and a Clear button per
+ * conversation; the event queue with its recent and failed events; the flows and their last runs; the newest entries
+ * of the audit log. The web console finds it as a {@link Servlet} service with a {@code felix.webconsole.label}.
+ * Every request first reaches {@link #service} (so {@code doGet} can start the session before the console writes its
+ * frame), then the console frames {@link #renderContent} for a GET that produced no response itself.
  *
  * <p>The console is optional: the core imports the servlet API, the console's servlet package and the encoder with
  * {@code resolution:=optional}, and this delayed component is only instantiated (its class loaded) when the
  * console asks for the service, which it can only do when it and the servlet API are there.
  *
  * <p>Changes are POSTs with the session's token from a same-origin page ({@link RequestGuard}), answered with a
- * redirect to the page (post/redirect/get), which then shows what happened.
+ * redirect to the page (post/redirect/get), which then shows what happened. The web console has checked the login
+ * before any request reaches this servlet.
  */
 @Component(service = Servlet.class, property = {
         "felix.webconsole.label=" + GrambotConsolePlugin.LABEL,
@@ -74,39 +77,58 @@ public final class GrambotConsolePlugin extends AbstractServlet {
 
     private static final long serialVersionUID = 1L;
     private static final String FLASH_ATTRIBUTE = "io.grambot.console.flash";
-    // set on the request by the web console: the plugin's address, e.g. /system/console/grambot
+    // set on the request by the web console: the plugin's address, e.g. /system/console/grambot, and the console's
     private static final String PLUGIN_ROOT_ATTRIBUTE = "felix.webconsole.pluginRoot";
+    private static final String APP_ROOT_ATTRIBUTE = "felix.webconsole.appRoot";
+    /** The bundle of the Felix Health Check page; linked to when it runs. */
+    static final String FELIX_HC_PAGE_BUNDLE = "org.apache.felix.healthcheck.webconsoleplugin";
     /** How long a clear may wait behind the conversation's running turn before the page says it is queued. */
     private static final Duration CLEAR_WAIT = Duration.ofSeconds(5);
 
-    /** A state-changing request, named by the form's {@code action} field; issue 8 adds more. */
+    /** A state-changing request, named by the form's {@code action} field. */
     @FunctionalInterface
     private interface Action {
         /** Does it and returns what to tell the person on the next page; throws for a bad request. */
         String run(HttpServletRequest request) throws IOException;
     }
 
-    private final transient DataLayout data;
-    private final transient ConfigurationAdmin configAdmin;
+    private final transient BundleContext context;
     private final transient PluginRuntime runtime;
     private final transient AuditLog audit;
     private final transient Logger log;
+    private final transient InstanceAdmin instances;
+    private final transient BotDirectory bots;
+    private final transient EventQueueMonitor events;
+    private final transient Redactor redactor;
+    private final transient GrambotHealth health;
     private final transient RequestGuard guard = new RequestGuard();
-    private final transient Map<String, Action> actions = Map.of("clear", this::clear, "test", this::test);
+    private final transient Map<String, Action> actions = Map.of("clear", this::clear, "test", this::test,
+            "enable", this::enable, "disable", this::disable, "delete", this::delete, "create", this::create);
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            fieldOption = FieldOption.UPDATE)
-    private final transient List<Bot> bots = new CopyOnWriteArrayList<>();
+    /** Optional: without the flow engine the flows section says so. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile FlowEngine flows;
 
     @Activate
-    public GrambotConsolePlugin(BundleContext context, @Reference ConfigurationAdmin configAdmin,
-            @Reference PluginRuntime runtime, @Reference AuditLog audit,
-            @Reference(service = LoggerFactory.class) Logger log) {
-        this.data = DataLayout.of(context);
-        this.configAdmin = configAdmin;
+    public GrambotConsolePlugin(BundleContext context, @Reference PluginRuntime runtime, @Reference AuditLog audit,
+            @Reference(service = LoggerFactory.class) Logger log, @Reference InstanceAdmin instances,
+            @Reference BotDirectory bots, @Reference EventQueueMonitor events, @Reference Redactor redactor,
+            @Reference GrambotHealth health) {
+        this.context = context;
         this.runtime = runtime;
         this.audit = audit;
         this.log = log;
+        this.instances = instances;
+        this.bots = bots;
+        this.events = events;
+        this.redactor = redactor;
+        this.health = health;
+    }
+
+    /** For tests without DS: the flow engine. */
+    void setFlows(FlowEngine flows) {
+        this.flows = flows;
     }
 
     /** Makes the session and its token now: the console writes its frame before {@link #renderContent}. */
@@ -126,14 +148,41 @@ public final class GrambotConsolePlugin extends AbstractServlet {
         String token = guard.token(session);
         Object flash = session.getAttribute(FLASH_ATTRIBUTE);
         session.removeAttribute(FLASH_ATTRIBUTE);
+        String root = pluginRoot(request);
         PrintWriter out = response.getWriter();
         out.println("<div id=\"grambot\">");
+        out.println("<style>#grambot .grambot-inline{display:inline;margin-right:.3em}"
+                + "#grambot td.grambot-actions{white-space:nowrap}"
+                + "#grambot .grambot-state-active,#grambot .grambot-health-ok{color:#2a7a2a;font-weight:bold}"
+                + "#grambot .grambot-state-failed,#grambot .grambot-health-critical{color:#b00020;font-weight:bold}"
+                + "#grambot .grambot-state-loading,#grambot .grambot-state-disabled,#grambot .grambot-health-warn"
+                + "{color:#8a6d00;font-weight:bold}#grambot ul.grambot-findings{margin:0;padding-left:1.2em}"
+                + "#grambot details.grambot-new{margin:.3em 0}#grambot details.grambot-new summary{cursor:pointer}"
+                + "#grambot nav a{margin-right:1em}</style>");
+        out.println("<nav class=\"statline\"><a href=\"#health\">Health</a><a href=\"#instances\">Instances</a>"
+                + "<a href=\"#new-instance\">New instance</a><a href=\"#bots\">Bots</a><a href=\"#events\">Event "
+                + "queue</a><a href=\"#flows\">Flows</a><a href=\"#audit\">Audit log</a></nav>");
         if (flash instanceof String message) {
             out.println("<p class=\"statline ui-state-highlight\" id=\"grambot-flash\">" + Html.text(message) + "</p>");
         }
-        BotsPage.render(out, bots(), pluginRoot(request), token);
-        InstancesPage.render(out, runtime.instances(), id -> runtime.lastConnectionTest(id).orElse(null),
-                pluginRoot(request), token);
+        runtime.settingsFileProblem().ifPresent(problem -> out.println("<p class=\"ui-state-error\">settings.json "
+                + "is not used while it is broken: " + Html.text(problem) + "</p>"));
+        HealthPage.render(out, health.all(), felixHealthPage(request));
+        List<InstanceStatus> all = runtime.instances();
+        String appRoot = appRoot(request);
+        InstancesPage.render(out, all, id -> runtime.lastConnectionTest(id).orElse(null), instances::services,
+                pid -> appRoot + "/configMgr/" + pid, root, token);
+        NewInstanceForm.render(out, runtime.plugins(), id -> runtime.settingsSchema(id).orElse(null), root, token);
+        BotsPage.render(out, bots.bots(true), id -> all.stream().filter(i -> i.instanceId().equals(id)).findFirst()
+                .map(i -> i.state().name()).orElse("no such instance"), root, token);
+        EventsPage.render(out, events.status(), events.recentEvents(), events.failures(), redactor::payload,
+                redactor::text, Instant.now());
+        FlowEngine engine = flows;
+        List<FlowInfo> flowInfos = engine == null ? null : engine.flows();
+        FlowsPage.render(out, flowInfos, id -> {
+            List<FlowRun> runs = engine.runs(id, 1);
+            return runs.isEmpty() ? null : runs.get(0);
+        });
         AuditPage.render(out, audit.query(null, null, null, AuditPage.RECORDS));
         out.println("</div>");
     }
@@ -150,19 +199,57 @@ public final class GrambotConsolePlugin extends AbstractServlet {
         Action action = name == null ? null : actions.get(name);
         if (action == null) {
             plain(response, HttpServletResponse.SC_BAD_REQUEST, "unknown action '" + name + "'; expected one of "
-                    + actions.keySet());
+                    + new java.util.TreeSet<>(actions.keySet()));
             return;
         }
         String outcome;
         try {
             outcome = action.run(request);
         } catch (IllegalArgumentException e) {
-            plain(response, HttpServletResponse.SC_BAD_REQUEST, e.getMessage());
-            return;
+            if ("create".equals(name)) {
+                // the form is gone after a redirect: say what was wrong on the page, keep nothing of the input
+                outcome = "Not created: " + e.getMessage();
+            } else {
+                plain(response, HttpServletResponse.SC_BAD_REQUEST, e.getMessage());
+                return;
+            }
         }
         request.getSession(true).setAttribute(FLASH_ATTRIBUTE, outcome);
         response.setStatus(HttpServletResponse.SC_SEE_OTHER);
-        response.setHeader("Location", pluginRoot(request));
+        response.setHeader("Location", pluginRoot(request) + anchor(name, request));
+    }
+
+    /** Where the page continues after an action: the section it was done in. */
+    private static String anchor(String action, HttpServletRequest request) {
+        return switch (action) {
+            case "clear" -> "#bot-" + java.net.URLEncoder.encode(request.getParameter("bot"),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            case "create", "test", "enable", "disable", "delete" -> "#instances";
+            default -> "";
+        };
+    }
+
+    private String enable(HttpServletRequest request) throws IOException {
+        return instances.setEnabled(required(request, "instance"), true);
+    }
+
+    private String disable(HttpServletRequest request) throws IOException {
+        return instances.setEnabled(required(request, "instance"), false);
+    }
+
+    private String delete(HttpServletRequest request) throws IOException {
+        return instances.delete(required(request, "instance"));
+    }
+
+    /** Creates an instance of a plugin from its form. */
+    private String create(HttpServletRequest request) throws IOException {
+        String pluginId = required(request, "plugin");
+        String instanceId = required(request, "instance").strip();
+        Map<String, Object> schema = runtime.settingsSchema(pluginId).orElse(null);
+        if (schema == null && runtime.plugins().stream().noneMatch(p -> p.id().equals(pluginId))) {
+            throw new IllegalArgumentException("there is no plugin '" + pluginId + "' installed");
+        }
+        return instances.create(pluginId, instanceId, NewInstanceForm.values(schema, request::getParameter));
     }
 
     /** Deletes a conversation's history, in order with the conversation's turns if the bot is running. */
@@ -170,19 +257,9 @@ public final class GrambotConsolePlugin extends AbstractServlet {
         String botId = required(request, "bot");
         String connector = required(request, "connector");
         String key = required(request, "conversation");
-        ConversationStore.check(connector, key);
-        Bot bot = runningBot(botId);
-        CompletableFuture<Boolean> cleared;
-        if (bot != null) {
-            cleared = bot.clear(connector, key);
-        } else if (configuredBots().containsKey(botId)) {
-            // not running (stopped, failed or disabled), so no turn can write it meanwhile
-            cleared = CompletableFuture.completedFuture(store(botId).delete(connector, key));
-        } else {
-            throw new IllegalArgumentException("there is no bot '" + botId + "'");
-        }
-        String what = "conversation " + key.substring(0, 8) + "… of bot '" + botId + "' (connector '" + connector
-                + "')";
+        CompletableFuture<Boolean> cleared = bots.clear(botId, connector, key);
+        String what = "conversation " + key.substring(0, Math.min(8, key.length())) + "… of bot '" + botId
+                + "' (connector '" + connector + "')";
         try {
             boolean existed = cleared.get(CLEAR_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             if (existed) {
@@ -212,90 +289,33 @@ public final class GrambotConsolePlugin extends AbstractServlet {
                 + result.message();
     }
 
-    /** The configured bots (running or not), merged with the running ones, sorted by id. */
-    private List<BotView> bots() {
-        Map<String, Map<String, Object>> configured = configuredBots();
-        Map<String, BotView> views = new LinkedHashMap<>();
-        for (Bot bot : bots) {
-            BotSettings settings = bot.settings();
-            List<ConversationStore.Summary> conversations = List.of();
-            String problem = null;
-            try {
-                conversations = bot.conversations();
-            } catch (IOException | RuntimeException e) {
-                problem = "Its conversations cannot be listed: " + e.getMessage();
+    /** The Felix Health Check page's address when its bundle runs, else {@code null}. */
+    private String felixHealthPage(HttpServletRequest request) {
+        try {
+            Bundle[] bundles = context.getBundles();
+            for (Bundle bundle : bundles == null ? new Bundle[0] : bundles) {
+                if (FELIX_HC_PAGE_BUNDLE.equals(bundle.getSymbolicName()) && bundle.getState() == Bundle.ACTIVE) {
+                    return appRoot(request) + "/healthcheck";
+                }
             }
-            views.put(settings.botId(), view(settings.botId(), settings.connectors(), settings.provider(),
-                    settings.model(), true, true, conversations, problem));
-        }
-        configured.forEach((id, properties) -> {
-            if (views.containsKey(id)) {
-                return;
-            }
-            List<ConversationStore.Summary> conversations = List.of();
-            String problem = null;
-            try {
-                conversations = store(InstanceIds.checkInstanceId(id)).conversations(null);
-            } catch (IOException | RuntimeException e) {
-                problem = "Its conversations cannot be listed: " + e.getMessage();
-            }
-            views.put(id, view(id, strings(properties.get("connectors")), string(properties.get("provider")),
-                    string(properties.get("model")), false, !"false".equals(string(properties.get("enabled"))),
-                    conversations, problem));
-        });
-        List<BotView> sorted = new ArrayList<>(views.values());
-        sorted.sort(Comparator.comparing(BotView::id));
-        return sorted;
-    }
-
-    private static BotView view(String id, List<String> connectors, String provider, String model, boolean running,
-            boolean enabled, List<ConversationStore.Summary> conversations, String problem) {
-        int shown = Math.min(conversations.size(), BotsPage.MAX_CONVERSATIONS);
-        return new BotView(id, connectors, provider, model, running, enabled,
-                List.copyOf(conversations.subList(0, shown)), conversations.size() - shown, problem);
-    }
-
-    private Bot runningBot(String botId) {
-        for (Bot bot : bots) {
-            if (bot.settings().botId().equals(botId)) {
-                return bot;
-            }
+        } catch (IllegalStateException stopping) {
+            // the core is stopping
         }
         return null;
-    }
-
-    /** Bot id → configuration properties of every {@value BotComponent#FACTORY_PID} configuration. */
-    private Map<String, Map<String, Object>> configuredBots() {
-        Map<String, Map<String, Object>> configured = new LinkedHashMap<>();
-        try {
-            Configuration[] configurations = configAdmin.listConfigurations(
-                    "(service.factoryPid=" + BotComponent.FACTORY_PID + ")");
-            for (Configuration configuration : configurations == null ? new Configuration[0] : configurations) {
-                var properties = configuration.getProperties();
-                if (properties == null) {
-                    continue;
-                }
-                Map<String, Object> values = new LinkedHashMap<>();
-                for (var keys = properties.keys(); keys.hasMoreElements();) {
-                    String key = keys.nextElement();
-                    values.put(key, properties.get(key));
-                }
-                configured.put(InstanceIds.of(configuration.getPid(), BotComponent.FACTORY_PID), values);
-            }
-        } catch (IOException | InvalidSyntaxException | IllegalStateException e) {
-            log.warn("console: the bot configurations cannot be listed: {}", e.toString());
-        }
-        return configured;
-    }
-
-    private ConversationStore store(String botId) {
-        return new ConversationStore(data.botDirectory(InstanceIds.checkInstanceId(botId)),
-                (file, content) -> AtomicFiles.write(file, content, true));
     }
 
     private static String pluginRoot(HttpServletRequest request) {
         Object root = request.getAttribute(PLUGIN_ROOT_ATTRIBUTE);
         return root instanceof String s && !s.isEmpty() ? s : request.getRequestURI();
+    }
+
+    private static String appRoot(HttpServletRequest request) {
+        Object root = request.getAttribute(APP_ROOT_ATTRIBUTE);
+        if (root instanceof String s && !s.isEmpty()) {
+            return s;
+        }
+        String plugin = pluginRoot(request);
+        return Optional.of(plugin.lastIndexOf('/')).filter(i -> i > 0).map(i -> plugin.substring(0, i)).orElse("");
     }
 
     private static String required(HttpServletRequest request, String name) {
@@ -312,23 +332,5 @@ public final class GrambotConsolePlugin extends AbstractServlet {
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("Cache-Control", "no-store");
         response.getWriter().println(message);
-    }
-
-    private static String string(Object value) {
-        return value == null ? "" : String.valueOf(value);
-    }
-
-    private static List<String> strings(Object value) {
-        List<String> values = new ArrayList<>();
-        if (value instanceof Collection<?> collection) {
-            collection.forEach(v -> values.add(String.valueOf(v)));
-        } else if (value != null && value.getClass().isArray()) {
-            for (int i = 0; i < Array.getLength(value); i++) {
-                values.add(String.valueOf(Array.get(value, i)));
-            }
-        } else if (value != null) {
-            values.add(String.valueOf(value));
-        }
-        return values;
     }
 }

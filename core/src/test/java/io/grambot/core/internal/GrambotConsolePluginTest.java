@@ -25,15 +25,24 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.log.Logger;
+import org.osgi.service.metatype.MetaTypeService;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.grambot.api.ConnectionTestResult;
 import io.grambot.api.action.AuditLog;
 import io.grambot.api.action.AuditRecord;
 import io.grambot.api.inference.ChatMessage;
+import io.grambot.api.PluginEvent;
+import io.grambot.api.runtime.EventFailure;
+import io.grambot.api.runtime.EventQueueMonitor;
+import io.grambot.api.runtime.EventQueueStatus;
 import io.grambot.api.runtime.InstanceState;
 import io.grambot.api.runtime.InstanceStatus;
 import io.grambot.api.runtime.PluginRuntime;
+import io.grambot.core.internal.action.Redactor;
 import io.grambot.core.internal.bot.ConversationStore;
+import io.grambot.core.internal.health.GrambotHealth;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -56,6 +65,10 @@ class GrambotConsolePluginTest {
     private final List<String> tested = new ArrayList<>();
     private final List<AuditRecord> records = new ArrayList<>();
     private int queriedLimit;
+    private final List<PluginEvent> recent = new ArrayList<>();
+    private final Map<String, Object> claudeProperties = new HashMap<>(Map.of("model", "claude-x",
+            "service.pid", "anthropic~claude"));
+    private final List<EventFailure> failures = new ArrayList<>();
 
     @BeforeEach
     void setUp() throws Exception {
@@ -70,8 +83,28 @@ class GrambotConsolePluginTest {
         case "getProperties" -> new Hashtable<>(Map.of("connectors", new String[] { "webchat" }, "enabled", false));
         default -> null;
         });
-        ConfigurationAdmin configAdmin = proxy(ConfigurationAdmin.class, (method, args) -> method.getName()
-                .equals("listConfigurations") ? new Configuration[] { idle, off } : null);
+        Configuration claude = proxy(Configuration.class, (method, args) -> switch (method.getName()) {
+        case "getPid" -> "anthropic~claude";
+        case "getProperties" -> new Hashtable<>(claudeProperties);
+        case "update" -> {
+            claudeProperties.clear();
+            var update = (java.util.Dictionary<?, ?>) args[0];
+            for (var keys = update.keys(); keys.hasMoreElements();) {
+                Object key = keys.nextElement();
+                claudeProperties.put((String) key, update.get(key));
+            }
+            yield null;
+        }
+        case "delete" -> {
+            claudeProperties.clear();
+            claudeProperties.put("deleted", true);
+            yield null;
+        }
+        default -> null;
+        });
+        ConfigurationAdmin configAdmin = proxy(ConfigurationAdmin.class, (method, args) -> !method.getName()
+                .equals("listConfigurations") ? null : String.valueOf(args[0]).contains("anthropic~claude")
+                        ? new Configuration[] { claude } : new Configuration[] { idle, off });
         BundleContext context = proxy(BundleContext.class, (method, args) -> method.getName().equals("getProperty")
                 && DataLayout.DATA_PROPERTY.equals(args[0]) ? data.toString() : null);
         PluginRuntime runtime = proxy(PluginRuntime.class, (method, args) -> switch (method.getName()) {
@@ -83,6 +116,14 @@ class GrambotConsolePluginTest {
         }
         case "lastConnectionTest" -> tested.isEmpty() ? Optional.empty()
                 : Optional.of(ConnectionTestResult.failed("last time: <i>401</i>"));
+        case "plugins" -> List.of();
+        case "settingsSchema", "settingsFileProblem" -> Optional.empty();
+        default -> null;
+        });
+        EventQueueMonitor events = proxy(EventQueueMonitor.class, (method, args) -> switch (method.getName()) {
+        case "status" -> new EventQueueStatus(true, 3, 10, 40, 0, 37, 1, 0, 2, 0, 0, 4, 1);
+        case "recentEvents" -> recent;
+        case "failures" -> failures;
         default -> null;
         });
         AuditLog audit = proxy(AuditLog.class, (method, args) -> {
@@ -92,7 +133,14 @@ class GrambotConsolePluginTest {
             }
             return null;
         });
-        page = new GrambotConsolePlugin(context, configAdmin, runtime, audit, proxy(Logger.class, (method, args) -> null));
+        Logger logger = proxy(Logger.class, (method, args) -> null);
+        Redactor redactor = new Redactor(() -> Set.of("sk-stored-secret-4711"));
+        InstanceAdmin admin = new InstanceAdmin(context, configAdmin, runtime,
+                new SettingsSchemas(proxy(MetaTypeService.class, (method, args) -> null), logger),
+                new SecretStore(data.resolve("secrets.json"), new ObjectMapper()), logger);
+        page = new GrambotConsolePlugin(context, runtime, audit, logger, admin,
+                new BotDirectory(new DataLayout(data), configAdmin, logger), events, redactor,
+                new GrambotHealth(runtime, events, new DataLayout(data)));
         new ConversationStore(data.resolve("bots/idle"), (file, content) -> AtomicFiles.write(file, content, false))
                 .append("webchat", "room-1", List.of(), List.of(ChatMessage.user("hi")), 50);
         history = data.resolve("bots/idle/webchat/" + ConversationStore.key("room-1") + ".json");
@@ -101,14 +149,15 @@ class GrambotConsolePluginTest {
     @Test
     void aStoppedBotIsListedAndItsConversationClearedFromDisk() throws Exception {
         String before = get();
-        assertThat(before).contains("2 bots, 0 running.", "\">idle</a>", "<td>local</td>", "<td>not running</td>",
+        assertThat(before).contains("2 bots, 0 running.", "\">idle</a>", "<td>webchat (no such instance)</td><td>local (no such instance)</td>",
+                "<td>not running</td>",
                 "<code>room-1</code>", "\">off</a>", "<td>disabled</td>");
 
         Response cleared = post(Map.of("action", "clear", "token", token(before), "bot", "idle", "connector",
                 "webchat", "conversation", ConversationStore.key("room-1")));
 
         assertThat(cleared.status).isEqualTo(303);
-        assertThat(cleared.headers).containsEntry("Location", ROOT);
+        assertThat(cleared.headers).containsEntry("Location", ROOT + "#bot-idle");
         assertThat(history).doesNotExist();
         String after = get();
         assertThat(after).contains("Cleared the history of conversation", "No history kept.");
@@ -135,7 +184,8 @@ class GrambotConsolePluginTest {
     @Test
     void theTestConnectionButtonRunsTheInstancesTestAndThePageShowsTheResult() throws Exception {
         String before = get();
-        assertThat(before).contains("<td>claude</td><td>anthropic</td><td>active</td>", "not run since the start",
+        assertThat(before).contains(">claude</a></td><td>anthropic</td><td class=\"grambot-state\">"
+                + "<span class=\"grambot-state-active\">ACTIVE</span></td>", "not run since the start",
                 "name=\"action\" value=\"test\"", "name=\"instance\" value=\"claude\"", "Test connection");
 
         Response tested = post(Map.of("action", "test", "token", token(before), "instance", "claude"));
@@ -163,6 +213,65 @@ class GrambotConsolePluginTest {
         assertThat(post(with(clear, "action", "format-disk")).body.toString()).contains("unknown action 'format-disk'");
         assertThat(post(without(clear, "conversation")).body.toString()).contains("'conversation' is missing");
         assertThat(history).exists();
+    }
+
+    @Test
+    void disableAndEnableWriteTheInstancesConfigurationAndDeleteRemovesIt() throws Exception {
+        String token = token(get());
+        assertThat(get()).contains("name=\"action\" value=\"disable\"", "name=\"action\" value=\"delete\"",
+                "href=\"/system/console/configMgr/anthropic~claude\"");
+
+        Response disabled = post(Map.of("action", "disable", "token", token, "instance", "claude"));
+
+        assertThat(disabled.status).isEqualTo(303);
+        assertThat(disabled.headers).containsEntry("Location", ROOT + "#instances");
+        assertThat(claudeProperties).containsEntry("enabled", false).containsEntry("model", "claude-x");
+        assertThat(get()).contains("Disabled instance &#39;claude&#39;; its settings, secrets and data directory "
+                + "are kept.");
+        assertThat(post(Map.of("action", "enable", "token", token, "instance", "claude")).status).isEqualTo(303);
+        assertThat(claudeProperties).containsEntry("enabled", true);
+        assertThat(post(Map.of("action", "enable", "token", token, "instance", "nobody")).body.toString())
+                .contains("there is no instance 'nobody'");
+        assertThat(post(Map.of("action", "delete", "instance", "claude")).status).as("no token").isEqualTo(403);
+        assertThat(claudeProperties).doesNotContainKey("deleted");
+        assertThat(post(Map.of("action", "delete", "token", token, "instance", "claude")).status).isEqualTo(303);
+        assertThat(claudeProperties).containsEntry("deleted", true);
+    }
+
+    @Test
+    void theEventQueueSectionShowsCountersAndRecentEventsNewestFirstRedactedAndEscaped() throws Exception {
+        recent.add(new PluginEvent("ev-1", "webchat", "webchat", "message.received", Map.of("text", "first"),
+                Instant.parse("2026-03-01T10:00:00Z")));
+        recent.add(new PluginEvent("ev-2", "webhooks", "hooks", "trigger.fired", new java.util.TreeMap<>(Map.of(
+                "apiKey", "plain-key", "html", "<b>now</b>", "note", "uses sk-stored-secret-4711", "zz", "y".repeat(400))),
+                Instant.parse("2026-03-01T10:00:02Z")));
+        failures.add(new EventFailure(recent.get(1), "io.grambot.Handler", "boom with sk-stored-secret-4711", false,
+                Instant.parse("2026-03-01T10:00:03Z")));
+
+        String shown = get();
+
+        assertThat(shown).contains("Depth <b>3</b> of 10 (30.0 %; 1 in flight), journaled, 4 handlers",
+                "<td>40</td><td>0</td><td>37</td><td>1</td><td>0</td><td>2</td><td>0</td><td>0</td>");
+        assertThat(shown.indexOf("<code>ev-2</code>")).isLessThan(shown.indexOf("<code>ev-1</code>"));
+        assertThat(shown).contains("<td>trigger.fired</td><td>hooks</td><td>webhooks</td>",
+                "{&#34;apiKey&#34;:&#34;********&#34;,&#34;html&#34;:&#34;&lt;b&gt;now&lt;/b&gt;&#34;,"
+                        + "&#34;note&#34;:&#34;********&#34;,&#34;zz&#34;:&#34;yyy",
+                "<td>io.grambot.Handler</td><td>boom with ********</td>")
+                .doesNotContain("plain-key", "sk-stored-secret-4711", "<b>now</b>", "y".repeat(200));
+    }
+
+    @Test
+    void theHealthSummaryShowsEachCheckWithItsStatus() throws Exception {
+        String shown = get();
+
+        assertThat(shown).contains("<h2 id=\"health\"", "data-check=\"Grambot instances\" data-status=\"OK\"",
+                "1 of 1 enabled instances are active", "data-check=\"Grambot event queue\" data-status=\"OK\"",
+                "3 of 10 events pending (30 %)", "data-check=\"Grambot data directory\" data-status=\"OK\"",
+                "data-check=\"Grambot connections\" data-status=\"OK\"", "not tested since the start")
+                .contains("Overall: <b class=\"grambot-health-ok\">OK</b>");
+        post(Map.of("action", "test", "token", token(shown), "instance", "claude"));
+        assertThat(get()).contains("data-check=\"Grambot connections\" data-status=\"CRITICAL\"",
+                "instance &#39;claude&#39; (anthropic): the last connection test failed: last time:");
     }
 
     private String get() throws Exception {

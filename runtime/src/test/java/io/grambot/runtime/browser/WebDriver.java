@@ -49,6 +49,35 @@ final class WebDriver implements AutoCloseable {
         session = created.path("sessionId").asText();
     }
 
+    /**
+     * Sends HTTP basic credentials with every request of this browser (through the DevTools protocol, which
+     * ChromeDriver exposes): the web console's login, without a credentials dialog or credentials in URLs.
+     */
+    void basicAuth(String user, String password) throws Exception {
+        cdp("Network.enable", Map.of());
+        cdp("Network.setExtraHTTPHeaders", Map.of("headers", Map.of("Authorization", "Basic " + java.util.Base64
+                .getEncoder().encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8)))));
+    }
+
+    /** A Chrome DevTools protocol command, run by ChromeDriver in the current page's target. */
+    JsonNode cdp(String command, Map<String, ?> params) throws Exception {
+        return command("POST", "session/" + session + "/goog/cdp/execute", Map.of("cmd", command, "params", params));
+    }
+
+    void windowSize(int width, int height) throws Exception {
+        command("POST", "session/" + session + "/window/rect", Map.of("width", width, "height", height));
+    }
+
+    /** A PNG of what the window shows. */
+    byte[] screenshot() throws Exception {
+        return java.util.Base64.getDecoder().decode(command("GET", "session/" + session + "/screenshot", null).asText());
+    }
+
+    /** The visible text of the first element the selector finds. */
+    String text(String css) throws Exception {
+        return command("GET", "session/" + session + "/element/" + find(css) + "/text", null).asText();
+    }
+
     void open(String url) throws Exception {
         command("POST", "session/" + session + "/url", Map.of("url", url));
     }

@@ -72,7 +72,8 @@ class BotConsoleIT {
         String password = grambot.awaitPassword();
         // (the distribution's default bot is listed too)
         HttpResponse<String> page = grambot.awaitResponse(PAGE, password, r -> r.statusCode() == 200 && r.body()
-                .contains("\">console</a></td><td>webchat</td><td>nowhere</td><td>small-model</td><td>running</td>"));
+                .contains("\">console</a></td><td>webchat (no such instance)</td><td>nowhere (no such instance)</td>"
+                        + "<td>small-model</td><td>running</td>"));
 
         String body = page.body();
         assertThat(body).contains("Conversations of console");
@@ -107,7 +108,8 @@ class BotConsoleIT {
         // the page's own form: deleted, then back to the page, which says so and lists it no more
         HttpResponse<String> cleared = post(password, clearForm("room-4711-with-a-long-id", token), grambot.origin());
         assertThat(cleared.statusCode()).isEqualTo(303);
-        assertThat(cleared.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith(PAGE));
+        assertThat(cleared.headers().firstValue("Location"))
+                .hasValueSatisfying(l -> assertThat(l).endsWith(PAGE + "#bot-console"));
         assertThat(current).doesNotExist();
         String after = grambot.get(PAGE, password).body();
         assertThat(after).contains("Cleared the history of conversation " + key("room-4711-with-a-long-id")

@@ -21,10 +21,10 @@ import java.util.function.Predicate;
  * client for its console (loopback, on a free port; it keeps cookies, so a console session lasts across requests).
  * Waiting is bounded polling that fails with the process log.
  */
-final class RunningDistribution implements AutoCloseable {
+public final class RunningDistribution implements AutoCloseable {
 
-    static final Duration TIMEOUT = Duration.ofSeconds(60);
-    static final Path DISTRIBUTION = Path.of(System.getProperty("grambot.distribution", "target/grambot"));
+    public static final Duration TIMEOUT = Duration.ofSeconds(60);
+    public static final Path DISTRIBUTION = Path.of(System.getProperty("grambot.distribution", "target/grambot"));
 
     private final Path work;
     private final int port;
@@ -32,30 +32,30 @@ final class RunningDistribution implements AutoCloseable {
             .cookieHandler(new CookieManager()).build();
     private Process process;
 
-    RunningDistribution(Path work) throws IOException {
+    public RunningDistribution(Path work) throws IOException {
         this.work = work;
         this.port = freePort();
     }
 
-    Path work() {
+    public Path work() {
         return work;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** The data directory ({@code .scout} in the working directory). */
-    Path data() {
+    public Path data() {
         return work.resolve(".scout");
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process != null && process.isAlive();
     }
 
     /** Starts {@code bin/grambot}, appending its output to {@code grambot.log} in the working directory. */
-    void start() throws IOException {
+    public void start() throws IOException {
         ProcessBuilder builder = new ProcessBuilder(DISTRIBUTION.resolve("bin/grambot").toAbsolutePath().toString())
                 .directory(work.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("grambot.log").toFile()));
@@ -65,7 +65,7 @@ final class RunningDistribution implements AutoCloseable {
     }
 
     /** Stops it as a service manager would (SIGTERM); says whether it ended within {@code timeout}. */
-    boolean stop(Duration timeout) throws InterruptedException {
+    public boolean stop(Duration timeout) throws InterruptedException {
         process.destroy();
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -78,27 +78,28 @@ final class RunningDistribution implements AutoCloseable {
     }
 
     /** The console password generated on first start. */
-    String awaitPassword() throws Exception {
+    public String awaitPassword() throws Exception {
         Path file = data().resolve("console-password");
         awaitFile(file, content -> !content.isBlank());
         return Files.readString(file).strip();
     }
 
-    HttpResponse<String> get(String path, String password) throws IOException, InterruptedException {
+    public HttpResponse<String> get(String path, String password) throws IOException, InterruptedException {
         return send(request(path, password).GET());
     }
 
-    HttpResponse<String> post(String path, String password, String form) throws IOException, InterruptedException {
+    public HttpResponse<String> post(String path, String password, String form)
+            throws IOException, InterruptedException {
         return send(request(path, password).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)));
     }
 
-    HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+    public HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** A request to the console, with the admin login if a password is given. */
-    HttpRequest.Builder request(String path, String password) {
+    public HttpRequest.Builder request(String path, String password) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(origin() + path))
                 .timeout(Duration.ofSeconds(10));
         if (password != null) {
@@ -109,11 +110,11 @@ final class RunningDistribution implements AutoCloseable {
     }
 
     /** {@code http://127.0.0.1:<port>}, what a browser sends as Origin for the console's pages. */
-    String origin() {
+    public String origin() {
         return "http://127.0.0.1:" + port;
     }
 
-    HttpResponse<String> awaitResponse(String path, String password, Predicate<HttpResponse<String>> condition)
+    public HttpResponse<String> awaitResponse(String path, String password, Predicate<HttpResponse<String>> condition)
             throws Exception {
         return await("GET " + path + " answers as expected", () -> {
             try {
@@ -125,7 +126,7 @@ final class RunningDistribution implements AutoCloseable {
         });
     }
 
-    void awaitFile(Path file, Predicate<String> condition) throws Exception {
+    public void awaitFile(Path file, Predicate<String> condition) throws Exception {
         await(file + " has the expected content", () -> {
             try {
                 return Files.exists(file) && condition.test(Files.readString(file)) ? Optional.of(file)
@@ -136,12 +137,12 @@ final class RunningDistribution implements AutoCloseable {
         });
     }
 
-    interface Probe<T> {
+    public interface Probe<T> {
         Optional<T> poll() throws Exception;
     }
 
     /** Bounded polling; fails with the process log so a broken start explains itself. */
-    <T> T await(String what, Probe<T> probe) throws Exception {
+    public <T> T await(String what, Probe<T> probe) throws Exception {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         for (Optional<T> result = probe.poll();; result = probe.poll()) {
             if (result.isPresent()) {
@@ -158,7 +159,7 @@ final class RunningDistribution implements AutoCloseable {
         }
     }
 
-    String log() throws IOException {
+    public String log() throws IOException {
         return Files.readString(work.resolve("grambot.log"));
     }
 

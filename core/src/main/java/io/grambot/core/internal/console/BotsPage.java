@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.function.Function;
 
 import io.grambot.core.internal.bot.ConversationStore.Summary;
 
@@ -46,7 +47,18 @@ public final class BotsPage {
      * @param token the session's token for the forms
      */
     public static void render(PrintWriter out, List<BotView> bots, String action, String token) {
+        render(out, bots, id -> null, action, token);
+    }
+
+    /**
+     * Writes the section, each connector and provider followed by its instance's state.
+     *
+     * @param instanceState the state of an instance (such as {@code ACTIVE}), or {@code null} when there is none
+     */
+    public static void render(PrintWriter out, List<BotView> bots, Function<String, String> instanceState,
+            String action, String token) {
         long running = bots.stream().filter(BotView::running).count();
+        out.println("<h2 id=\"bots\" class=\"ui-widget-header\">Bots</h2>");
         out.println("<p class=\"statline\">" + bots.size() + (bots.size() == 1 ? " bot" : " bots") + ", " + running
                 + " running.</p>");
         out.println("<table class=\"nicetable\" id=\"grambot-bots\"><thead><tr><th>Bot</th><th>Connectors</th>"
@@ -57,8 +69,10 @@ public final class BotsPage {
         }
         for (BotView bot : bots) {
             out.println("<tr><td><a href=\"#bot-" + Html.attribute(bot.id()) + "\">" + Html.text(bot.id())
-                    + "</a></td><td>" + Html.text(String.join(", ", bot.connectors())) + "</td><td>"
-                    + Html.text(orDash(bot.provider())) + "</td><td>" + Html.text(orDefault(bot.model()))
+                    + "</a></td><td>" + Html.text(String.join(", ", bot.connectors().stream()
+                            .map(c -> withState(c, instanceState)).toList())) + "</td><td>"
+                    + Html.text(bot.provider() == null || bot.provider().isBlank() ? "–"
+                            : withState(bot.provider(), instanceState)) + "</td><td>" + Html.text(orDefault(bot.model()))
                     + "</td><td>" + (bot.running() ? "running" : bot.enabled() ? "not running" : "disabled") + "</td><td>"
                     + (bot.conversations().size() + bot.moreConversations()) + "</td></tr>");
         }
@@ -69,8 +83,8 @@ public final class BotsPage {
     }
 
     private static void conversations(PrintWriter out, BotView bot, String action, String token) {
-        out.println("<h2 id=\"bot-" + Html.attribute(bot.id()) + "\" class=\"ui-widget-header\">Conversations of "
-                + Html.text(bot.id()) + "</h2>");
+        out.println("<h3 id=\"bot-" + Html.attribute(bot.id()) + "\" class=\"ui-widget-header\">Conversations of "
+                + Html.text(bot.id()) + "</h3>");
         if (bot.problem() != null) {
             out.println("<p class=\"ui-state-error\">" + Html.text(bot.problem()) + "</p>");
         }
@@ -113,8 +127,9 @@ public final class BotsPage {
         return instant == null ? "unknown" : TIME.format(instant);
     }
 
-    private static String orDash(String value) {
-        return value == null || value.isBlank() ? "–" : value;
+    private static String withState(String instanceId, Function<String, String> instanceState) {
+        String state = instanceState.apply(instanceId);
+        return state == null ? instanceId : instanceId + " (" + state + ")";
     }
 
     private static String orDefault(String value) {

@@ -30,8 +30,8 @@ import io.grambot.core.internal.action.CoreActionInvoker;
 /**
  * The {@code grambot:} commands of the Gogo shell. Gogo finds them as a service with {@code osgi.command.scope}
  * and {@code osgi.command.function} (no compile-time tie to Gogo beyond the optional {@link Descriptor} texts);
- * each command returns the text it prints. More commands (instances, enable, disable, events, bots) join as
- * methods and in {@code osgi.command.function}.
+ * each command returns the text it prints. The management commands (instances, enable, disable, events, bots,
+ * health) are {@link ManagementCommands}, a service of the same scope: function names stay unique across the two.
  */
 @Component(service = Object.class, property = {
         "osgi.command.scope=grambot",
