@@ -124,10 +124,12 @@ class WriteBehindTest {
     @Test
     void aWriteThatFailsIsReportedAndItsFutureFails() throws Exception {
         fail = true;
+        hold = true; // the future is taken while the write is in progress, not after it ended
         Path file = dir.resolve("c.json");
         behind.write(file, bytes("lost?"));
-
+        assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
         CompletableFuture<Void> future = behind.written(file);
+        release.countDown();
 
         assertThatThrownBy(() -> future.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                 .hasRootCauseMessage("disk full");
