@@ -20,7 +20,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -33,9 +32,6 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
-import org.osgi.framework.wiring.BundleRequirement;
-import org.osgi.framework.wiring.BundleRevision;
-import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.cm.ConfigurationEvent;
@@ -99,10 +95,6 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
     /** Which configuration owns an instance id (its data directory and secrets); guarded by {@code this}. */
     private final Map<String, String> ownerPidByInstanceId = new HashMap<>();
     private final BundleTracker<List<PluginDescriptor>> pluginBundles;
-    private final BundleTracker<List<PluginDescriptor>> dormantBundles;
-    /** Plugins declared by bundles that are installed but not started, by factory PID. */
-    private final Map<String, PluginDescriptor> dormantByFactoryPid = new ConcurrentHashMap<>();
-    private final LeftoverThreads leftovers;
     /** Configurations waiting to be reconciled, PID to factory PID, in event order; guarded by itself. */
     private final Map<String, String> pending = new LinkedHashMap<>();
     private final ExecutorService reconciler = Executors.newSingleThreadExecutor(task -> {
@@ -114,16 +106,6 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
     /** The most time a connection test may take. */
     static final java.time.Duration CONNECTION_TEST_LIMIT = java.time.Duration.ofSeconds(30);
     private final Map<String, ConnectionTestResult> lastTests = new ConcurrentHashMap<>();
-    /**
-     * Registers and unregisters instance contexts, each instance in its own order (see {@link Known#publish}):
-     * registering a context activates the plugin's component on the registering thread, and a component that hangs
-     * in activation must hold up only its own instance, not the manager's lock or thread.
-     */
-    private final ExecutorService publisher = Executors.newCachedThreadPool(task -> {
-        Thread thread = new Thread(task, "grambot-instance-publish");
-        thread.setDaemon(true);
-        return thread;
-    });
     private final ExecutorService connectionTests = Executors.newCachedThreadPool(task -> {
         Thread thread = new Thread(task, "grambot-connection-test");
         thread.setDaemon(true);
@@ -161,25 +143,6 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
             @Override
             public void removedBundle(Bundle bundle, BundleEvent event, List<PluginDescriptor> plugins) {
                 plugins.forEach(PluginInstanceManager.this::pluginLeft);
-                leftovers.watch(bundle, plugins.stream().map(PluginDescriptor::factoryPid).toList());
-            }
-        };
-        this.leftovers = new LeftoverThreads(log);
-        // plugin bundles that are installed but not resolved (or resolved but not started): their instances say so
-        this.dormantBundles = new BundleTracker<>(bundleContext, Bundle.INSTALLED | Bundle.RESOLVED, null) {
-            @Override
-            public List<PluginDescriptor> addingBundle(Bundle bundle, BundleEvent event) {
-                List<PluginDescriptor> plugins = IsolatedCopies.isCopy(bundle) ? List.of() : PluginDescriptor.of(bundle);
-                if (plugins.isEmpty()) {
-                    return null;
-                }
-                plugins.forEach(plugin -> dormantChanged(plugin, true));
-                return plugins;
-            }
-
-            @Override
-            public void removedBundle(Bundle bundle, BundleEvent event, List<PluginDescriptor> plugins) {
-                plugins.forEach(plugin -> dormantChanged(plugin, false));
             }
         };
         reconcileEngineSettings();
@@ -190,7 +153,6 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
             }
         }
         pluginBundles.open();
-        dormantBundles.open();
     }
 
     @Deactivate
@@ -198,16 +160,11 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
         connectionTests.shutdownNow();
         reconciler.shutdown();
         reconciler.awaitTermination(10, TimeUnit.SECONDS); // outside the lock: the reconciler may be waiting for it
-        leftovers.close();
         synchronized (this) {
-            dormantBundles.close();
             pluginBundles.close();
             knownByPid.values().forEach(Known::unregister);
             knownByPid.clear();
         }
-        publisher.shutdown();
-        // a context whose component hangs in activation is unregistered by the framework as the core stops
-        publisher.awaitTermination(5, TimeUnit.SECONDS);
     }
 
     /**
@@ -256,7 +213,6 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
     }
 
     private void pluginArrived(PluginDescriptor plugin) {
-        leftovers.forget(plugin.factoryPid());
         PluginDescriptor previous = pluginsByFactoryPid.putIfAbsent(plugin.factoryPid(), plugin);
         if (previous != null && previous.bundle() != plugin.bundle()) {
             log.error("plugin '{}' is declared by both {} and {}; instances stay with {}", plugin.id(),
@@ -267,45 +223,6 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
         for (Listed listed : listed("(service.factoryPid=" + InstanceWiring.escape(plugin.factoryPid()) + ")")) {
             reconcile(listed.pid(), plugin.factoryPid(), listed.properties());
         }
-    }
-
-    private void dormantChanged(PluginDescriptor plugin, boolean dormant) {
-        if (dormant) {
-            dormantByFactoryPid.put(plugin.factoryPid(), plugin);
-        } else if (!dormantByFactoryPid.remove(plugin.factoryPid(), plugin)) {
-            return;
-        }
-        for (Listed listed : listed("(service.factoryPid=" + InstanceWiring.escape(plugin.factoryPid()) + ")")) {
-            reconcile(listed.pid(), plugin.factoryPid(), listed.properties());
-        }
-    }
-
-    /** Why a plugin whose bundle is installed does not run: what it cannot resolve, or that it is not started. */
-    private String dormantReason(PluginDescriptor plugin) {
-        Bundle bundle = plugin.bundle();
-        String declared = "plugin '" + plugin.id() + "' is declared by bundle " + bundle.getSymbolicName();
-        if (bundle.getState() != Bundle.INSTALLED) {
-            return declared + ", which is resolved but not started";
-        }
-        List<String> missing = new ArrayList<>();
-        BundleRevision revision = bundle.adapt(BundleRevision.class);
-        FrameworkWiring framework = bundleContext.getBundle(Constants.SYSTEM_BUNDLE_LOCATION)
-                .adapt(FrameworkWiring.class);
-        if (revision != null && framework != null) {
-            for (BundleRequirement requirement : revision.getDeclaredRequirements(null)) {
-                Map<String, String> directives = requirement.getDirectives();
-                if ("optional".equals(directives.get(Constants.RESOLUTION_DIRECTIVE))
-                        || !Constants.EFFECTIVE_RESOLVE.equals(directives.getOrDefault(Constants.EFFECTIVE_DIRECTIVE,
-                                Constants.EFFECTIVE_RESOLVE))) {
-                    continue;
-                }
-                if (framework.findProviders(requirement).isEmpty()) {
-                    missing.add("nothing provides " + requirement.getNamespace() + " "
-                            + directives.getOrDefault(Constants.FILTER_DIRECTIVE, ""));
-                }
-            }
-        }
-        return declared + ", which is not resolved" + (missing.isEmpty() ? "" : ": " + String.join("; ", missing));
     }
 
     private synchronized void pluginLeft(PluginDescriptor plugin) {
@@ -329,12 +246,11 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
             return;
         }
         PluginDescriptor plugin = pluginsByFactoryPid.get(factoryPid);
-        PluginDescriptor dormant = plugin == null ? dormantByFactoryPid.get(factoryPid) : null;
         Object declared = properties.get(PluginConstants.PLUGIN_ID);
-        if (plugin == null && dormant == null && !(declared instanceof String)) {
+        if (plugin == null && !(declared instanceof String)) {
             return; // some other factory configuration
         }
-        String pluginId = plugin != null ? plugin.id() : dormant != null ? dormant.id() : (String) declared;
+        String pluginId = plugin != null ? plugin.id() : (String) declared;
         Known known = knownByPid.computeIfAbsent(pid,
                 p -> new Known(p, factoryPid, InstanceIds.of(p, factoryPid), pluginId));
         known.settings = settings(properties);
@@ -352,8 +268,7 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
             return;
         }
         if (plugin == null) {
-            fail(known, null, dormant != null ? dormantReason(dormant)
-                    : "plugin '" + pluginId + "' is not installed: no bundle declares it");
+            fail(known, null, "plugin '" + pluginId + "' is not installed: no bundle declares it");
             return;
         }
         try {
@@ -440,9 +355,7 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
             serviceProperties.put(InstanceWiring.SERVING_BUNDLE, known.copy.getLocation());
         }
         serviceProperties.put("service.description", "Grambot plugin instance " + plugin.id() + "/" + known.instanceId);
-        Bundle serving = known.copy != null ? known.copy : plugin.bundle();
-        known.publish(bundleContext, known.context, serviceProperties, publisher, log,
-                () -> scrHasConfiguration(serving, known.factoryPid, known.instanceId));
+        known.registration = bundleContext.registerService(PluginContext.class, known.context, serviceProperties);
         log.info("instance '{}' of plugin '{}' is enabled", known.instanceId, plugin.id());
     }
 
@@ -671,10 +584,6 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
         if (known.problem != null) {
             state = InstanceState.FAILED;
             reason = known.problem;
-            String left = plugin == null ? leftovers.of(known.factoryPid) : "";
-            if (!left.isEmpty()) {
-                reason += "; it left " + left;
-            }
         } else if (!known.enabled) {
             state = InstanceState.DISABLED;
         } else if (known.context == null || plugin == null) {
@@ -726,14 +635,8 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
                     case ComponentConfigurationDTO.UNSATISFIED_CONFIGURATION:
                         waiting.add("component " + description.name + " waits for its configuration");
                         break;
-                    case ComponentConfigurationDTO.SATISFIED:
-                        if (description.immediate) {
-                            // an immediate component is activated as soon as it is satisfied: it is still in it
-                            waiting.add("component " + description.name + " has not finished activating");
-                        }
-                        break;
                     default:
-                        break; // active (or a satisfied delayed component): its services are registered
+                        break; // satisfied or active: its services are registered
                 }
             }
         }
@@ -820,33 +723,6 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
         return value;
     }
 
-    /** The most a context's registration waits for SCR to have the instance's configuration. */
-    static final long CONFIGURED_WAIT_MILLIS = 5_000;
-
-    /** Whether SCR has a component configuration for the instance in the bundle (any state). */
-    private boolean scrHasConfiguration(Bundle bundle, String factoryPid, String instanceId) {
-        try {
-            boolean declared = false;
-            for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs(bundle)) {
-                if (!Arrays.asList(description.configurationPid).contains(factoryPid)) {
-                    continue;
-                }
-                declared = true;
-                if (!scr.isComponentEnabled(description)) {
-                    return true; // nothing to wait for
-                }
-                for (ComponentConfigurationDTO configuration : scr.getComponentConfigurationDTOs(description)) {
-                    if (instanceId.equals(configuration.properties.get(PluginConstants.INSTANCE_ID))) {
-                        return true;
-                    }
-                }
-            }
-            return !declared; // no component of the bundle (yet) takes the configuration: nothing to wait for
-        } catch (RuntimeException stopping) {
-            return true;
-        }
-    }
-
     /** What the manager knows of one instance configuration. Guarded by the manager's lock. */
     private static final class Known {
         final String pid;
@@ -857,11 +733,7 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
         boolean enabled;
         String problem;
         InstanceContext context;
-        /** The registration of the current context, set on its lane once registered. */
-        private volatile java.util.concurrent.atomic.AtomicReference<ServiceRegistration<PluginContext>> registration;
-        /** Registrations and unregistrations of this instance, one after another, off the manager's lock. */
-        private CompletableFuture<Void> lane = CompletableFuture.completedFuture(null);
-        private Executor laneExecutor;
+        ServiceRegistration<PluginContext> registration;
         Bundle copy;
 
         Known(String pid, String factoryPid, String instanceId, String pluginId) {
@@ -871,57 +743,12 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
             this.pluginId = Objects.requireNonNull(pluginId);
         }
 
-        /** Registers the context on this instance's lane: the caller does not wait for the plugin to activate. */
-        void publish(BundleContext bundleContext, InstanceContext published, Hashtable<String, Object> properties,
-                Executor executor, Logger log, java.util.function.BooleanSupplier configured) {
-            var target = new java.util.concurrent.atomic.AtomicReference<ServiceRegistration<PluginContext>>();
-            registration = target;
-            laneExecutor = executor;
-            lane = lane.thenRunAsync(() -> {
-                try {
-                    awaitConfigured(configured);
-                    if (registration != target) {
-                        return; // withdrawn meanwhile
-                    }
-                    target.set(bundleContext.registerService(PluginContext.class, published, properties));
-                } catch (IllegalStateException stopping) {
-                    // the core is stopping
-                } catch (RuntimeException e) {
-                    log.error("instance '{}' could not be published: {}", instanceId, e.toString());
-                }
-            }, executor);
-        }
-
-        /**
-         * Waits (at most {@link #CONFIGURED_WAIT_MILLIS}) until SCR holds the instance's configuration, so that the
-         * registration is what completes the component and it activates on this lane's thread. The other way round,
-         * SCR would activate it on ConfigAdmin's event thread, and a component hanging there would hold up every
-         * configuration event of the framework.
-         */
-        private static void awaitConfigured(java.util.function.BooleanSupplier configured) {
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONFIGURED_WAIT_MILLIS);
-            while (!configured.getAsBoolean() && System.nanoTime() < deadline) {
-                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-            }
-        }
-
         void unregister() {
-            var target = registration;
-            if (target != null) {
-                Runnable withdraw = () -> {
-                    ServiceRegistration<PluginContext> registered = target.getAndSet(null);
-                    if (registered != null) {
-                        try {
-                            registered.unregister();
-                        } catch (IllegalStateException alreadyGone) {
-                            // the framework unregistered it while stopping the core bundle
-                        }
-                    }
-                };
+            if (registration != null) {
                 try {
-                    lane = lane.thenRunAsync(withdraw, laneExecutor);
-                } catch (java.util.concurrent.RejectedExecutionException stopping) {
-                    withdraw.run();
+                    registration.unregister();
+                } catch (IllegalStateException alreadyGone) {
+                    // the framework unregistered it while stopping the core bundle
                 }
             }
             registration = null;
