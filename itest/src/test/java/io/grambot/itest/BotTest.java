@@ -127,6 +127,7 @@ class BotTest {
                 new String[] { "chat-e2e" }, "provider", "model-e2e", "tools", new String[] { "boom", "stall" },
                 "toolTimeoutSeconds", 1)));
         Eventually.botListening(context, "sturdy");
+        chat = Eventually.answeringChat(context, "chat-e2e");
 
         chat.receive("room-3", "m1", "call boom now");
         chat.receive("room-3", "m2", "call stall now");
@@ -157,6 +158,7 @@ class BotTest {
         configurations.add(Instances.create(configAdmin, "grambot.bot", id, Map.of("connectors",
                 new String[] { "chat-e2e" }, "provider", provider, "tools", new String[] { "loud" })));
         Eventually.botListening(context, id);
+        chat = Eventually.answeringChat(context, "chat-e2e"); // the connector object the core answers through
     }
 
     private List<OutgoingMessage> awaitReply(String conversation, int count) throws InterruptedException {
