@@ -137,6 +137,23 @@ class SettingsAndSecretsTest {
     }
 
     @Test
+    void aSecretSavedWhileTheLastSaveIsStillBeingProcessedIsKept() throws Exception {
+        // the second save lands while the first is being moved out: the move must store the newest typed value,
+        // not remove it with the first one's secret
+        Configuration quick = Instances.create(configAdmin, "faulty", "quick", Map.of("toolName", "quick", "apiKey", "sk-first-0"));
+        for (int save = 1; save <= 20; save++) {
+            quick.update(new Hashtable<>(Map.of("toolName", "quick", "apiKey", "sk-first-" + save)));
+            quick.update(new Hashtable<>(Map.of("toolName", "quick", "apiKey", "sk-second-" + save)));
+            String expected = "sk-second-" + save;
+            Eventually.until("the last saved secret " + expected + " is stored and out of the configuration",
+                    () -> properties(quick).get("apiKey") == null && runtime.instance("quick")
+                            .map(status -> status.state() == InstanceState.ACTIVE).orElse(false)
+                            && storedSecret("quick", "apiKey").equals(java.util.Optional.of(Secret.of(expected))));
+        }
+        quick.delete();
+    }
+
+    @Test
     void aSecretWrittenIntoSettingsJsonMovesToTheSecretsStoreAndLeavesEveryOtherFile() throws Exception {
         String secret = "sk-from-file-5d8e21aa90";
         Path settings = Fixtures.dataDir(context).resolve("settings.json");
@@ -158,6 +175,25 @@ class SettingsAndSecretsTest {
 
         configAdmin.getConfiguration("faulty~filekeeper", null).delete();
         Eventually.until("the instance left settings.json", () -> !read(settings).contains("filekeeper"));
+    }
+
+    /** The secret the instance's published context gives now (empty while none is published). */
+    private java.util.Optional<Secret> storedSecret(String instanceId, String key) {
+        try {
+            for (var reference : context.getServiceReferences(PluginContext.class, Instances.filter(instanceId))) {
+                PluginContext published = context.getService(reference);
+                try {
+                    if (published != null) {
+                        return published.secrets().get(key);
+                    }
+                } finally {
+                    context.ungetService(reference);
+                }
+            }
+            return java.util.Optional.empty();
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 
     private boolean configStoreContains(String text) {

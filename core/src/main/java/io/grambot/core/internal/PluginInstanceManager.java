@@ -365,32 +365,29 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
      * reconciling may go on.
      */
     private boolean moveSecrets(Known known, PluginDescriptor plugin, SettingsSchema schema) {
-        Map<String, String> found = new LinkedHashMap<>();
-        boolean present = false;
-        for (String key : schema.secretKeys()) {
-            Object value = known.settings.get(key);
-            if (value == null) {
-                continue;
-            }
-            present = true;
-            String text = value instanceof List<?> list ? String.join(",", list.stream().map(String::valueOf).toList())
-                    : String.valueOf(value);
-            if (!text.isEmpty() && !text.equals(MASK)) {
-                found.put(key, text);
-            }
-        }
-        if (!present) {
+        if (schema.secretKeys().stream().noneMatch(known.settings::containsKey)) {
             return true;
         }
+        Map<String, String> found = Map.of();
         try {
-            for (Map.Entry<String, String> secret : found.entrySet()) {
-                secrets.put(known.instanceId, secret.getKey(), secret.getValue());
-            }
             Configuration configuration = configAdmin.getConfiguration(known.pid, null);
-            Dictionary<String, Object> properties = configuration.getProperties();
-            if (properties != null) {
-                schema.secretKeys().forEach(properties::remove);
-                configuration.updateIfDifferent(properties);
+            // a save that lands while this one is moved out holds a newer value: store that one, and remove the
+            // secrets only from the revision whose values were stored (writing the secrets store takes a while)
+            while (true) {
+                long revision = configuration.getChangeCount();
+                Dictionary<String, Object> properties = configuration.getProperties();
+                if (properties == null) {
+                    break; // deleted meanwhile
+                }
+                found = typedSecrets(properties::get, schema);
+                for (Map.Entry<String, String> secret : found.entrySet()) {
+                    secrets.put(known.instanceId, secret.getKey(), secret.getValue());
+                }
+                if (configuration.getChangeCount() == revision) {
+                    schema.secretKeys().forEach(properties::remove);
+                    configuration.updateIfDifferent(properties);
+                    break;
+                }
             }
         } catch (PluginException | IOException e) {
             fail(known, plugin, "cannot move secret settings " + schema.secretKeys()
@@ -405,6 +402,24 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
         schema.secretKeys().forEach(rest::remove);
         known.settings = rest;
         return true;
+    }
+
+    /** The secret settings that hold a typed value (not empty, not the mask a form sends back for "unchanged"). */
+    private static Map<String, String> typedSecrets(java.util.function.Function<String, Object> settings,
+            SettingsSchema schema) {
+        Map<String, String> typed = new LinkedHashMap<>();
+        for (String key : schema.secretKeys()) {
+            Object value = settings.apply(key);
+            if (value == null) {
+                continue;
+            }
+            String text = value instanceof List<?> list ? String.join(",", list.stream().map(String::valueOf).toList())
+                    : String.valueOf(value);
+            if (!text.isEmpty() && !text.equals(MASK)) {
+                typed.put(key, text);
+            }
+        }
+        return typed;
     }
 
     private void fail(Known known, PluginDescriptor plugin, String reason) {
