@@ -96,11 +96,13 @@ class CrashSafetyKillTest {
             checkFiles(home.resolve("data"), acks, r);
             writesChecked += acks.writes();
         }
-        Acks all = acks(ackLog, 0);
+        Acks all = acks(ackLog, rounds);
         assertThat(delivered(handled)).as("events delivered").containsAll(all.events());
-        System.out.printf("kill test (seed %d): %d kills survived, %d events checked, %d writes checked"
-                + " (%d acknowledged, checked after each kill), %d s%n", seed, rounds, all.events().size(),
-                writesChecked, all.writes(), (System.nanoTime() - started) / 1_000_000_000L);
+        String figures = String.format("kill test (seed %d): %d kills survived, %d events checked, %d writes"
+                + " checked (%d acknowledged, each key checked after every kill), %d s%n", seed, rounds,
+                all.events().size(), writesChecked, all.writes(), (System.nanoTime() - started) / 1_000_000_000L);
+        System.out.print(figures);
+        Files.writeString(home.resolveSibling("crashtest-figures.txt"), figures); // for bench/kill.sh
         assertThat(all.writes()).as("acknowledged writes").isGreaterThan(rounds * 3);
     }
 
