@@ -53,6 +53,7 @@ final class ForkedFramework implements AutoCloseable {
         all.put("grambot.data", home.resolve("data").toString());
         all.put("felix.cm.dir", home.resolve("data").resolve("config").toString());
         all.put("felix.cm.config.plugins", "grambot.instance.wiring");
+        all.put("felix.cm.pm", "grambot");
         all.put("felix.fileinstall.dir", etc.toString());
         all.put("felix.fileinstall.poll", "50");
         all.put("felix.fileinstall.noInitialDelay", "true");
