@@ -1,26 +1,22 @@
 package io.grambot.itest;
 
+import static io.grambot.itest.ForkedFramework.deleteTree;
+import static io.grambot.itest.ForkedFramework.lines;
+import static io.grambot.itest.ForkedFramework.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.junit5.context.BundleContextExtension;
@@ -38,17 +34,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 class EventJournalKillTest {
 
     private static final int EVENTS = 1000;
-    /** A bound for each wait on a forked framework, generous for a loaded machine: waits end when things hold. */
-    private static final long TIMEOUT_MS = 60_000;
-
     @InjectBundleContext
     BundleContext context;
 
-    private final List<Process> forked = new ArrayList<>();
+    private ForkedFramework frameworks;
+
+    @BeforeEach
+    void frameworks() {
+        frameworks = new ForkedFramework(context);
+    }
 
     @AfterEach
     void stopForked() {
-        forked.forEach(Process::destroyForcibly);
+        frameworks.close();
     }
 
     @Test
@@ -63,8 +61,7 @@ class EventJournalKillTest {
                 KillTestRecorder.PID, "handled=" + handledBefore + "\ndelayMillis=3\n"));
         waitFor(first, home, "the emitter has emitted all events while the handler lags behind",
                 () -> lines(accepted).size() == EVENTS && lines(handledBefore).size() < EVENTS - 100);
-        first.destroyForcibly(); // SIGKILL
-        assertThat(first.waitFor(10, TimeUnit.SECONDS)).as("the first framework died").isTrue();
+        ForkedFramework.kill(first);
         Map<String, Integer> acceptedIds = ids(lines(accepted));
         Set<String> handledBeforeKill = ids(lines(handledBefore)).keySet();
 
@@ -104,8 +101,7 @@ class EventJournalKillTest {
         Process first = start(home, 1, BOT_MAKER);
         waitFor(first, home, "the held turn is at the model and the quick one is answered",
                 () -> lines(askedBefore).contains("hold") && lines(answersBefore).contains("quick answer to: hello"));
-        first.destroyForcibly(); // SIGKILL
-        assertThat(first.waitFor(10, TimeUnit.SECONDS)).as("the first framework died").isTrue();
+        ForkedFramework.kill(first);
         assertThat(lines(answersBefore)).as("answers before the kill").noneMatch(line -> line.startsWith("held "));
 
         Path answersAfter = home.resolve("answers-2");
@@ -141,93 +137,9 @@ class EventJournalKillTest {
         for (Map.Entry<String, String> config : configs.entrySet()) {
             Files.writeString(etc.resolve(config.getKey() + ".cfg"), config.getValue());
         }
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("org.osgi.framework.storage", home.resolve("cache").toString());
-        properties.put("org.osgi.framework.storage.clean", "onFirstInit");
-        properties.put("felix.auto.start.1", String.join(" ", bundleLocations()));
-        properties.put("grambot.data", home.resolve("data").toString());
         // a fresh store per run: the first run's emitter configuration must not come back
-        properties.put("felix.cm.dir", home.resolve("config-" + run).toString());
-        properties.put("felix.cm.config.plugins", "grambot.instance.wiring");
-        properties.put("felix.fileinstall.dir", etc.toString());
-        properties.put("felix.fileinstall.poll", "50");
-        properties.put("felix.fileinstall.noInitialDelay", "true");
-        properties.put("felix.log.level", "1");
-        // the test framework's bundles include the HTTP server: any free loopback port, never the user's 8080
-        properties.put("org.osgi.service.http.port", "0");
-        properties.put("org.apache.felix.http.host", "127.0.0.1");
-        Path config = home.resolve("config-" + run + ".properties");
-        Files.writeString(config, properties.entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue().replace("\\", "\\\\")).collect(Collectors.joining("\n")));
-        Path felix = Path.of(context.getProperty("grambot.itest.fixtures"), "org.apache.felix.main.jar");
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-Dfelix.config.properties=" + config.toUri(),
-                // logback unconfigured logs everything at DEBUG, slow enough to miss the test's time limits
-                "-Dlogback.configurationFile=" + context.getProperty("logback.configurationFile"),
-                "-jar", felix.toString())
-                .directory(home.toFile()).redirectErrorStream(true)
-                .redirectOutput(home.resolve("felix-" + run + ".log").toFile()).start();
-        forked.add(process);
-        return process;
-    }
-
-    /** This run's bundles, as the forked framework installs them, without the tester, and the echo plugin. */
-    private List<String> bundleLocations() {
-        List<String> locations = new ArrayList<>();
-        for (Bundle bundle : context.getBundles()) {
-            String location = bundle.getLocation().replaceFirst("^reference:", "");
-            Path file = location.startsWith("file:") ? Path.of(URI.create(location)) : Path.of(location);
-            if (bundle.getBundleId() == 0 || "biz.aQute.tester.junit-platform".equals(bundle.getSymbolicName())
-                    || Fixtures.ECHO_BSN.equals(bundle.getSymbolicName()) || !Files.isRegularFile(file)) {
-                continue; // the framework, the test runner, the plugin (added below), bundles not from a file
-            }
-            locations.add(file.toUri().toString());
-        }
-        locations.add(Fixtures.echoJar(context).toUri().toString());
-        return locations;
-    }
-
-    private interface Check {
-        boolean holds() throws IOException;
-    }
-
-    private static void waitFor(Process process, Path home, String what, Check check) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
-        while (!check.holds()) {
-            if (!process.isAlive()) {
-                throw new AssertionError("the forked framework exited (" + process.exitValue() + ") before " + what
-                        + "; see " + home);
-            }
-            if (System.nanoTime() > deadline) {
-                threadDump(process, home);
-                throw new AssertionError("timed out after " + TIMEOUT_MS + " ms waiting until " + what + "; see "
-                        + home + " (threads.txt: the forked framework's threads at the time)");
-            }
-            Thread.sleep(20); // polling interval of a bounded wait
-        }
-    }
-
-    private static void threadDump(Process process, Path home) {
-        try {
-            new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                    Long.toString(process.pid()), "Thread.print").redirectErrorStream(true)
-                    .redirectOutput(home.resolve("threads.txt").toFile()).start().waitFor(10, TimeUnit.SECONDS);
-        } catch (IOException e) {
-            System.err.println("no thread dump of the forked framework: " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** The complete lines of a file; a line being written when the process died has no newline yet. */
-    private static List<String> lines(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            return List.of();
-        }
-        String content = Files.readString(file);
-        List<String> lines = new ArrayList<>(Arrays.asList(content.split("\n", -1)));
-        lines.remove(lines.size() - 1); // after the last newline: empty or incomplete
-        return lines;
+        return frameworks.start(home, Integer.toString(run), etc,
+                Map.of("felix.cm.dir", home.resolve("config-" + run).toString()));
     }
 
     private static Map<String, Integer> ids(List<String> lines) {
@@ -237,15 +149,5 @@ class EventJournalKillTest {
             ids.put(parts[0], Integer.parseInt(parts[1]));
         }
         return ids;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(f);
-                }
-            }
-        }
     }
 }

@@ -31,6 +31,11 @@ final class Fixtures {
         return Path.of(context.getProperty("grambot.itest.fixtures"), "io.grambot.itest.fixture.trigger.jar");
     }
 
+    /** The plugin whose event handler notes the version of its bundle (see HotRedeployUnderLoadTest). */
+    static Path versionedJar(BundleContext context) {
+        return Path.of(context.getProperty("grambot.itest.fixtures"), "io.grambot.itest.fixture.versioned.jar");
+    }
+
     /** The target directory of the plugin project generated from the archetype (see pom.xml). */
     static Path generatedPluginTarget(BundleContext context) {
         return Path.of(context.getProperty("grambot.itest.generated"));

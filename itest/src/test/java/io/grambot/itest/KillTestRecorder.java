@@ -4,6 +4,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -35,6 +36,7 @@ public final class KillTestRecorder implements PluginEventHandler {
 
     @Activate
     public KillTestRecorder(Config config) throws IOException {
+        KillTestWorkload.endTornLine(Path.of(config.handled())); // the file may go on from a killed run
         this.handled = new FileOutputStream(config.handled(), true);
         this.delayMillis = config.delayMillis();
     }

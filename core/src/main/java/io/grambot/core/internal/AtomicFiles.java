@@ -37,7 +37,27 @@ final class AtomicFiles {
         write(target, content, ownerOnly, false);
     }
 
+    /** What must still hold just before a written file replaces its target. */
+    interface Precondition {
+        boolean holds() throws IOException;
+    }
+
+    /**
+     * Like {@link #write(Path, byte[], boolean)}, but replaces the target only if {@code unchanged} still holds once
+     * the new content is on disk, right before the rename: a file that someone else edits is then overwritten only
+     * if the edit lands within that instant, not during the whole write and fsync. Returns whether it replaced it.
+     */
+    static boolean writeIf(Path target, byte[] content, boolean ownerOnly, Precondition unchanged)
+            throws IOException {
+        return write(target, content, ownerOnly, true, unchanged);
+    }
+
     private static void write(Path target, byte[] content, boolean ownerOnly, boolean force) throws IOException {
+        write(target, content, ownerOnly, force, () -> true);
+    }
+
+    private static boolean write(Path target, byte[] content, boolean ownerOnly, boolean force,
+            Precondition unchanged) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path temp = dir.resolve("." + target.getFileName() + ".tmp");
@@ -55,6 +75,10 @@ final class AtomicFiles {
                 channel.force(true);
             }
         }
+        if (!unchanged.holds()) {
+            Files.delete(temp);
+            return false;
+        }
         try {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -63,6 +87,7 @@ final class AtomicFiles {
         if (force) {
             forceDirectory(dir);
         }
+        return true;
     }
 
     /**

@@ -366,11 +366,13 @@ public final class SettingsFileSync implements ConfigurationListener {
 
         boolean fileSettled = true;
         if (edited == null || !edited.document().same(merged)) {
-            if (!Arrays.equals(readIfExists(settingsFile), read)) {
+            // checked after the new content is on disk, right before the rename: an edit made during the write
+            // and its fsync (milliseconds) is kept and merged again rather than overwritten
+            if (!AtomicFiles.writeIf(settingsFile, SettingsJson.write(merged), true,
+                    () -> Arrays.equals(readIfExists(settingsFile), read))) {
                 fileSettled = false; // edited while we merged: keep the edit and merge again
                 requestSync();
             } else {
-                AtomicFiles.write(settingsFile, SettingsJson.write(merged), true);
                 ownFileState = FileState.of(settingsFile);
                 changes.fileWritten = true;
             }
