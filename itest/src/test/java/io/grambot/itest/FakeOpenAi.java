@@ -30,10 +30,17 @@ final class FakeOpenAi extends HttpServlet implements AutoCloseable {
     final transient List<JsonNode> requests = new CopyOnWriteArrayList<>();
     final transient List<String> authorizations = new CopyOnWriteArrayList<>();
     private final String tool;
+    private final boolean recording;
     private final transient ServiceRegistration<Servlet> registration;
 
     FakeOpenAi(BundleContext context, String path, String tool) {
+        this(context, path, tool, true);
+    }
+
+    /** @param recording whether to keep every request in {@link #requests} (a load test must not) */
+    FakeOpenAi(BundleContext context, String path, String tool, boolean recording) {
         this.tool = tool;
+        this.recording = recording;
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put("osgi.http.whiteboard.servlet.pattern", path + "/*");
         this.registration = context.registerService(Servlet.class, this, properties);
@@ -49,8 +56,10 @@ final class FakeOpenAi extends HttpServlet implements AutoCloseable {
                     "Unknown request URL: POST " + request.getPathInfo(), "type", "invalid_request_error")));
             return;
         }
-        requests.add(body);
-        authorizations.add(String.valueOf(request.getHeader("Authorization")));
+        if (recording) {
+            requests.add(body);
+            authorizations.add(String.valueOf(request.getHeader("Authorization")));
+        }
         JsonNode messages = body.path("messages");
         JsonNode last = messages.get(messages.size() - 1);
         Map<String, Object> message;

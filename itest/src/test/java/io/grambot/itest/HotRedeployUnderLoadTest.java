@@ -112,8 +112,20 @@ class HotRedeployUnderLoadTest {
             assertThat(load.awaitTermination(10, TimeUnit.SECONDS)).as("the load stopped").isTrue();
             refresh(bundle);
 
-            Eventually.until("every accepted event is handled",
-                    () -> handledIds(handled).keySet().containsAll(accepted.keySet()));
+            try {
+                Eventually.until("every accepted event is handled",
+                        () -> handledIds(handled).keySet().containsAll(accepted.keySet()));
+            } catch (AssertionError e) {
+                Map<String, List<String>> seen = handledIds(handled);
+                List<Long> missing = accepted.entrySet().stream().filter(a -> !seen.containsKey(a.getKey()))
+                        .map(Map.Entry::getValue).sorted().toList();
+                throw new AssertionError(e.getMessage() + ": " + missing.size() + " of " + accepted.size()
+                        + " not handled, n = " + missing + "; the old version's last handled line: "
+                        + handledLines(handled).stream().filter(l -> l.contains(oldVersion)).reduce((a, b) -> b)
+                                .orElse("none") + "; event queue " + context.getService(
+                                        context.getServiceReference(io.grambot.api.runtime.EventQueueMonitor.class))
+                                .status(), e);
+            }
             Map<String, List<String>> byId = handledIds(handled);
             List<Long> oldOnes = new ArrayList<>();
             List<Long> newOnes = new ArrayList<>();

@@ -81,9 +81,12 @@ class ManagementTest {
         Instances.awaitState(runtime, "mgmt-hooks", InstanceState.ACTIVE);
         Object commands = context.getService(Eventually.reference(context, COMMANDS));
 
-        String instances = call(commands, "instances");
-        assertThat(instances).contains("mgmt-hooks  ACTIVE  plugin webhooks  bundle io.grambot.plugin.webhooks\n"
-                + "    services: Action, ConnectionTest, Servlet, Trigger\n").doesNotContain("mgmt-secret-0815");
+        // an instance is active once its context is; its components' services follow one by one
+        String listed = "mgmt-hooks  ACTIVE  plugin webhooks  bundle io.grambot.plugin.webhooks\n"
+                + "    services: Action, ConnectionTest, Servlet, Trigger\n";
+        Eventually.until("the webhooks instance lists all its services", () -> call(commands, "instances")
+                .contains(listed));
+        assertThat(call(commands, "instances")).contains(listed).doesNotContain("mgmt-secret-0815");
 
         // disable: the configuration says so, the instance unloads; disabling again says it already is
         assertThat(call(commands, "disable", "mgmt-hooks")).isEqualTo("Disabled instance 'mgmt-hooks'; its settings, "
