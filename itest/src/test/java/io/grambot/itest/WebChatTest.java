@@ -189,6 +189,34 @@ class WebChatTest {
     }
 
     @Test
+    void hostileBodiesGetAClearRefusalAndTheConversationGoesOn() throws Exception {
+        String conversation = page.newConversation();
+        String messages = "api/conversations/" + conversation + "/messages";
+        List<String> bodies = List.of("", "null", "[]", "{}", "\"text\"", "{\"text\":5}", "{\"text\":null}",
+                "{\"text\":[\"a\"]}", "{\"text\":{\"a\":1}}", "{\"text\":\"hi", "{\"text\":\"hi\"}{\"text\":\"x\"}",
+                "{'text':'hi'}", "{\"text\":\"\\ud800\"}", "[".repeat(50_000) + "]".repeat(50_000),
+                "{\"a\":".repeat(20_000) + "1" + "}".repeat(20_000), "{\"text\":\"" + "x".repeat(2_000_000) + "\"}",
+                "{\"text\":\"hi\",\"extra\":" + "[1,".repeat(10_000) + "1" + "]".repeat(10_000) + "}");
+        for (String body : bodies) {
+            HttpResponse<String> answer = page.post(messages, "application/json", body, Map.of());
+            String shown = body.length() > 40 ? body.substring(0, 40) + "... (" + body.length() + " chars)" : body;
+            assertThat(answer.statusCode()).as("the status for %s", shown).isIn(202, 400, 413);
+            if (answer.statusCode() != 202) {
+                assertThat(answer.body()).as("the reason for %s", shown).isNotBlank().doesNotContain("Exception");
+            }
+        }
+        HttpResponse<String> bytes = page.post(messages, "application/json", new String(new byte[] { (byte) 0xff,
+                (byte) 0xfe, 0x7b, 0x00 }, java.nio.charset.StandardCharsets.ISO_8859_1), Map.of());
+        assertThat(bytes.statusCode()).isIn(400, 413);
+
+        // the conversation still works: its next message is answered
+        WebChatClient.Stream events = follow(conversation, 0);
+        page.send(conversation, "call loud after the garbage");
+        Eventually.until("the message after the hostile ones is answered", () -> events.answers().stream()
+                .anyMatch(a -> a.path("text").asText().equals("tool said: echo:after the garbage")));
+    }
+
+    @Test
     void manyConversationsAtOnceKeepTheirOrderAndTurnLatencyIsMeasured() throws Exception {
         // order: every conversation fires five messages at once; each turn must see the one before it
         int conversations = 20;
