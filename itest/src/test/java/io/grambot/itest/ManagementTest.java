@@ -80,6 +80,9 @@ class ManagementTest {
                 "mgmt-secret-0815")));
         Instances.awaitState(runtime, "mgmt-hooks", InstanceState.ACTIVE);
         Object commands = context.getService(Eventually.reference(context, COMMANDS));
+        // ACTIVE is the components' state; the trigger's servlet comes once the core has subscribed to the trigger
+        Eventually.until("the webhook servlet of mgmt-hooks is registered", () -> call(commands, "instances")
+                .contains("services: Action, ConnectionTest, Servlet, Trigger"));
 
         String instances = call(commands, "instances");
         assertThat(instances).contains("mgmt-hooks  ACTIVE  plugin webhooks  bundle io.grambot.plugin.webhooks\n"

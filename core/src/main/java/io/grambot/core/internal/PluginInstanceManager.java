@@ -1079,10 +1079,16 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
                         }
                     }
                 };
-                try {
-                    lane = lane.thenRunAsync(withdraw, laneExecutor);
-                } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                if (lane.isDone()) {
+                    // nothing in flight: withdrawn at once, so that no new configuration of the instance binds to
+                    // this context before it is gone (and the data directory goes only after it)
                     withdraw.run();
+                } else {
+                    try {
+                        lane = lane.thenRunAsync(withdraw, laneExecutor); // after the registration in flight
+                    } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                        withdraw.run();
+                    }
                 }
             }
             registration = null;
