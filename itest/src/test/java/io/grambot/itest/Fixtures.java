@@ -44,4 +44,9 @@ final class Fixtures {
     static Path echoJar(BundleContext context) {
         return Path.of(context.getProperty("grambot.itest.fixtures"), "io.grambot.plugin.echo.jar");
     }
+
+    /** A bad plugin fixture jar: {@code throws}, {@code hangs}, {@code unresolvable}, {@code duplicate}, {@code spins}. */
+    static Path badJar(BundleContext context, String kind) {
+        return Path.of(context.getProperty("grambot.itest.fixtures"), "io.grambot.itest.fixture.bad" + kind + ".jar");
+    }
 }

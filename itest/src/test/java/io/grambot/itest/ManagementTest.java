@@ -80,8 +80,7 @@ class ManagementTest {
                 "mgmt-secret-0815")));
         Instances.awaitState(runtime, "mgmt-hooks", InstanceState.ACTIVE);
         Object commands = context.getService(Eventually.reference(context, COMMANDS));
-
-        // an instance is active once its context is; its components' services follow one by one
+        // ACTIVE is the components' state; the trigger's servlet comes once the core has subscribed to the trigger
         String listed = "mgmt-hooks  ACTIVE  plugin webhooks  bundle io.grambot.plugin.webhooks\n"
                 + "    services: Action, ConnectionTest, Servlet, Trigger\n";
         Eventually.until("the webhooks instance lists all its services", () -> call(commands, "instances")

@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -28,10 +29,14 @@ import java.util.concurrent.TimeoutException;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
+import org.osgi.framework.BundleListener;
 import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.wiring.BundleRequirement;
+import org.osgi.framework.wiring.BundleRevision;
+import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.cm.ConfigurationEvent;
@@ -95,6 +100,24 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
     /** Which configuration owns an instance id (its data directory and secrets); guarded by {@code this}. */
     private final Map<String, String> ownerPidByInstanceId = new HashMap<>();
     private final BundleTracker<List<PluginDescriptor>> pluginBundles;
+    private final BundleTracker<Dormant> dormantBundles;
+    /** Plugins declared by bundles that are installed but not started, by factory PID. */
+    private final Map<String, PluginDescriptor> dormantByFactoryPid = new ConcurrentHashMap<>();
+    private final Map<Bundle, Dormant> dormantByBundle = new ConcurrentHashMap<>();
+    private final FrameworkWiring frameworkWiring;
+    /** Tries to resolve installed plugin bundles that have instances; off every lock and event thread. */
+    private final ExecutorService resolver = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "grambot-resolve");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** Another bundle installed or resolved may provide what a plugin bundle lacked: it is tried again. */
+    private final BundleListener retryUnresolved = event -> {
+        if (event.getType() == BundleEvent.INSTALLED || event.getType() == BundleEvent.RESOLVED) {
+            retryUnresolved(event.getBundle());
+        }
+    };
+    private final LeftoverThreads leftovers;
     /** Configurations waiting to be reconciled, PID to factory PID, in event order; guarded by itself. */
     private final Map<String, String> pending = new LinkedHashMap<>();
     private final ExecutorService reconciler = Executors.newSingleThreadExecutor(task -> {
@@ -106,6 +129,16 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
     /** The most time a connection test may take. */
     static final java.time.Duration CONNECTION_TEST_LIMIT = java.time.Duration.ofSeconds(30);
     private final Map<String, ConnectionTestResult> lastTests = new ConcurrentHashMap<>();
+    /**
+     * Registers and unregisters instance contexts, each instance in its own order (see {@link Known#publish}):
+     * registering a context activates the plugin's component on the registering thread, and a component that hangs
+     * in activation must hold up only its own instance, not the manager's lock or thread.
+     */
+    private final ExecutorService publisher = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "grambot-instance-publish");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final ExecutorService connectionTests = Executors.newCachedThreadPool(task -> {
         Thread thread = new Thread(task, "grambot-connection-test");
         thread.setDaemon(true);
@@ -143,6 +176,39 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
             @Override
             public void removedBundle(Bundle bundle, BundleEvent event, List<PluginDescriptor> plugins) {
                 plugins.forEach(PluginInstanceManager.this::pluginLeft);
+                leftovers.watch(bundle, plugins.stream().map(PluginDescriptor::factoryPid).toList());
+            }
+        };
+        this.leftovers = new LeftoverThreads(log);
+        this.frameworkWiring = bundleContext.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkWiring.class);
+        // plugin bundles that are installed but not resolved (or resolved but not started): their instances say so
+        this.dormantBundles = new BundleTracker<>(bundleContext, Bundle.INSTALLED | Bundle.RESOLVED, null) {
+            @Override
+            public Dormant addingBundle(Bundle bundle, BundleEvent event) {
+                List<PluginDescriptor> plugins = IsolatedCopies.isCopy(bundle) ? List.of() : PluginDescriptor.of(bundle);
+                if (plugins.isEmpty()) {
+                    return null;
+                }
+                Dormant dormant = new Dormant(bundle, plugins);
+                dormant.stopped = event != null && event.getType() == BundleEvent.STOPPED;
+                dormantByBundle.put(bundle, dormant);
+                plugins.forEach(plugin -> dormantByFactoryPid.put(plugin.factoryPid(), plugin));
+                plugins.forEach(plugin -> reconcileInstancesOf(plugin.factoryPid()));
+                return dormant;
+            }
+
+            @Override
+            public void modifiedBundle(Bundle bundle, BundleEvent event, Dormant dormant) {
+                if (event != null && (event.getType() == BundleEvent.UNRESOLVED
+                        || event.getType() == BundleEvent.UPDATED) && dormant.forgetAttempt()) {
+                    attemptResolve(dormant); // a new revision, or refreshed: what was found no longer holds
+                }
+            }
+
+            @Override
+            public void removedBundle(Bundle bundle, BundleEvent event, Dormant dormant) {
+                dormantByBundle.remove(bundle, dormant);
+                dormantLeft(dormant);
             }
         };
         reconcileEngineSettings();
@@ -152,7 +218,9 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
                 reconcile(listed.pid(), listed.factoryPid(), listed.properties());
             }
         }
+        bundleContext.addBundleListener(retryUnresolved);
         pluginBundles.open();
+        dormantBundles.open();
     }
 
     @Deactivate
@@ -160,11 +228,18 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
         connectionTests.shutdownNow();
         reconciler.shutdown();
         reconciler.awaitTermination(10, TimeUnit.SECONDS); // outside the lock: the reconciler may be waiting for it
+        leftovers.close();
+        bundleContext.removeBundleListener(retryUnresolved);
+        resolver.shutdownNow();
         synchronized (this) {
+            dormantBundles.close();
             pluginBundles.close();
             knownByPid.values().forEach(Known::unregister);
             knownByPid.clear();
         }
+        publisher.shutdown();
+        // a context whose component hangs in activation is unregistered by the framework as the core stops
+        publisher.awaitTermination(5, TimeUnit.SECONDS);
     }
 
     /**
@@ -213,6 +288,7 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
     }
 
     private void pluginArrived(PluginDescriptor plugin) {
+        leftovers.forget(plugin.factoryPid());
         PluginDescriptor previous = pluginsByFactoryPid.putIfAbsent(plugin.factoryPid(), plugin);
         if (previous != null && previous.bundle() != plugin.bundle()) {
             log.error("plugin '{}' is declared by both {} and {}; instances stay with {}", plugin.id(),
@@ -223,6 +299,118 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
         for (Listed listed : listed("(service.factoryPid=" + InstanceWiring.escape(plugin.factoryPid()) + ")")) {
             reconcile(listed.pid(), plugin.factoryPid(), listed.properties());
         }
+    }
+
+    private void reconcileInstancesOf(String factoryPid) {
+        for (Listed listed : listed("(service.factoryPid=" + InstanceWiring.escape(factoryPid) + ")")) {
+            reconcile(listed.pid(), factoryPid, listed.properties());
+        }
+    }
+
+    /**
+     * A dormant plugin bundle started (the plugin tracker takes its instances on) or was uninstalled: its instances
+     * are not reconciled while it starts, as they would be shown as not installed until the plugin arrives.
+     */
+    private void dormantLeft(Dormant dormant) {
+        for (PluginDescriptor plugin : dormant.plugins) {
+            if (!dormantByFactoryPid.remove(plugin.factoryPid(), plugin)
+                    || dormant.bundle.getState() != Bundle.UNINSTALLED) {
+                continue;
+            }
+            synchronized (this) {
+                for (Known known : knownByPid.values()) {
+                    if (known.factoryPid.equals(plugin.factoryPid()) && known.problem == null
+                            && !pluginsByFactoryPid.containsKey(plugin.factoryPid())) {
+                        known.problem = "plugin '" + plugin.id() + "' is not installed: bundle "
+                                + dormant.bundle.getSymbolicName() + " was removed";
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Asks the framework once to resolve an installed plugin bundle whose plugin has instances: its instances are
+     * shown as failing only once an attempt failed, not while the bundle waits for whoever installed it to start it
+     * (FileInstall installs, then starts, a jar dropped into deploy/).
+     */
+    private void attemptResolve(Dormant dormant) {
+        if (dormant.bundle.getState() != Bundle.INSTALLED || frameworkWiring == null || !dormant.claimAttempt()) {
+            return;
+        }
+        try {
+            resolver.execute(() -> {
+                if (dormant.bundle.getState() != Bundle.INSTALLED) {
+                    return;
+                }
+                boolean resolved = frameworkWiring.resolveBundles(List.of(dormant.bundle));
+                if (!resolved && dormant.bundle.getState() == Bundle.INSTALLED) {
+                    dormant.unresolved = missingRequirements(dormant.bundle);
+                    log.error("bundle {} cannot be resolved{}; instances of its plugins {} are not loaded",
+                            dormant.bundle.getSymbolicName(),
+                            dormant.unresolved.isEmpty() ? "" : ": " + dormant.unresolved,
+                            dormant.plugins.stream().map(PluginDescriptor::id).toList());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // the core is stopping
+        }
+    }
+
+    private void retryUnresolved(Bundle installed) {
+        for (Dormant dormant : dormantByBundle.values()) {
+            if (dormant.bundle != installed && dormant.unresolved != null && dormant.forgetAttempt()) {
+                attemptResolve(dormant);
+            }
+        }
+    }
+
+    /** The mandatory requirements of a bundle that nothing installed provides, e.g. a package no bundle exports. */
+    private String missingRequirements(Bundle bundle) {
+        List<String> missing = new ArrayList<>();
+        BundleRevision revision = bundle.adapt(BundleRevision.class);
+        if (revision != null) {
+            for (BundleRequirement requirement : revision.getDeclaredRequirements(null)) {
+                Map<String, String> directives = requirement.getDirectives();
+                if ("optional".equals(directives.get(Constants.RESOLUTION_DIRECTIVE))
+                        || !Constants.EFFECTIVE_RESOLVE.equals(directives.getOrDefault(Constants.EFFECTIVE_DIRECTIVE,
+                                Constants.EFFECTIVE_RESOLVE))) {
+                    continue;
+                }
+                if (frameworkWiring.findProviders(requirement).isEmpty()) {
+                    missing.add("nothing provides " + requirement.getNamespace() + " "
+                            + directives.getOrDefault(Constants.FILTER_DIRECTIVE, ""));
+                }
+            }
+        }
+        return String.join("; ", missing);
+    }
+
+    /**
+     * Where the instance of a plugin whose bundle is installed but not started stands, read from the bundle now:
+     * failed once the framework could not resolve it or after it was stopped, loading while it is on its way up.
+     */
+    private Condition dormantCondition(PluginDescriptor plugin) {
+        Bundle bundle = plugin.bundle();
+        Dormant dormant = dormantByBundle.get(bundle);
+        String declared = "plugin '" + plugin.id() + "' is declared by bundle " + bundle.getSymbolicName();
+        int state = bundle.getState();
+        if (dormant == null || (state & (Bundle.INSTALLED | Bundle.RESOLVED)) == 0) {
+            return new Condition(InstanceState.LOADING, "waiting for plugin '" + plugin.id() + "'");
+        }
+        if (state == Bundle.INSTALLED) {
+            String unresolved = dormant.unresolved;
+            if (unresolved == null) {
+                return new Condition(InstanceState.LOADING, declared + ", which is not resolved yet");
+            }
+            return new Condition(InstanceState.FAILED, declared + ", which is not resolved"
+                    + (unresolved.isEmpty() ? " (the framework refused it; see its log)" : ": " + unresolved));
+        }
+        if (dormant.stopped) {
+            return new Condition(InstanceState.FAILED, declared + ", which is resolved but not started: it was"
+                    + " stopped");
+        }
+        return new Condition(InstanceState.LOADING, declared + ", which is resolved but not started yet");
     }
 
     private synchronized void pluginLeft(PluginDescriptor plugin) {
@@ -246,11 +434,12 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
             return;
         }
         PluginDescriptor plugin = pluginsByFactoryPid.get(factoryPid);
+        PluginDescriptor dormant = plugin == null ? dormantByFactoryPid.get(factoryPid) : null;
         Object declared = properties.get(PluginConstants.PLUGIN_ID);
-        if (plugin == null && !(declared instanceof String)) {
+        if (plugin == null && dormant == null && !(declared instanceof String)) {
             return; // some other factory configuration
         }
-        String pluginId = plugin != null ? plugin.id() : (String) declared;
+        String pluginId = plugin != null ? plugin.id() : dormant != null ? dormant.id() : (String) declared;
         Known known = knownByPid.computeIfAbsent(pid,
                 p -> new Known(p, factoryPid, InstanceIds.of(p, factoryPid), pluginId));
         known.settings = settings(properties);
@@ -265,6 +454,14 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
         }
         if (!known.enabled) {
             unload(known, plugin);
+            return;
+        }
+        if (plugin == null && dormant != null) {
+            unload(known, null); // its state is read from the bundle (see dormantCondition)
+            Dormant tracked = dormantByBundle.get(dormant.bundle());
+            if (tracked != null) {
+                attemptResolve(tracked);
+            }
             return;
         }
         if (plugin == null) {
@@ -355,7 +552,9 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
             serviceProperties.put(InstanceWiring.SERVING_BUNDLE, known.copy.getLocation());
         }
         serviceProperties.put("service.description", "Grambot plugin instance " + plugin.id() + "/" + known.instanceId);
-        known.registration = bundleContext.registerService(PluginContext.class, known.context, serviceProperties);
+        Bundle serving = known.copy != null ? known.copy : plugin.bundle();
+        known.publish(bundleContext, known.context, serviceProperties, publisher, log,
+                () -> scrHasConfiguration(serving, known.factoryPid, known.instanceId));
         log.info("instance '{}' of plugin '{}' is enabled", known.instanceId, plugin.id());
     }
 
@@ -596,11 +795,16 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
         secretKeys.forEach(key -> shown.put(key, MASK));
         InstanceState state;
         String reason = "";
+        PluginDescriptor dormant = plugin == null ? dormantByFactoryPid.get(known.factoryPid) : null;
         if (known.problem != null) {
             state = InstanceState.FAILED;
-            reason = known.problem;
+            reason = known.problem + leftBehind(known, plugin);
         } else if (!known.enabled) {
             state = InstanceState.DISABLED;
+        } else if (dormant != null) {
+            Condition condition = dormantCondition(dormant);
+            state = condition.state();
+            reason = condition.reason() + (state == InstanceState.FAILED ? leftBehind(known, plugin) : "");
         } else if (known.context == null || plugin == null) {
             state = InstanceState.LOADING;
             reason = "waiting for plugin '" + known.pluginId + "'";
@@ -621,6 +825,12 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
     }
 
     private record Condition(InstanceState state, String reason) {}
+
+    /** The threads the plugin's stopped bundle left running, as the end of a reason; empty if none. */
+    private String leftBehind(Known known, PluginDescriptor plugin) {
+        String left = plugin == null ? leftovers.of(known.factoryPid) : "";
+        return left.isEmpty() ? "" : "; it left " + left;
+    }
 
     /** The state of the components that serve an instance, from SCR's runtime view. */
     private Condition componentCondition(Bundle bundle, String factoryPid, String instanceId) {
@@ -650,8 +860,14 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
                     case ComponentConfigurationDTO.UNSATISFIED_CONFIGURATION:
                         waiting.add("component " + description.name + " waits for its configuration");
                         break;
+                    case ComponentConfigurationDTO.SATISFIED:
+                        if (description.immediate) {
+                            // an immediate component is activated as soon as it is satisfied: it is still in it
+                            waiting.add("component " + description.name + " has not finished activating");
+                        }
+                        break;
                     default:
-                        break; // satisfied or active: its services are registered
+                        break; // active (or a satisfied delayed component): its services are registered
                 }
             }
         }
@@ -738,6 +954,60 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
         return value;
     }
 
+    /** The most a context's registration waits for SCR to have the instance's configuration. */
+    static final long CONFIGURED_WAIT_MILLIS = 5_000;
+
+    /** Whether SCR has a component configuration for the instance in the bundle (any state). */
+    private boolean scrHasConfiguration(Bundle bundle, String factoryPid, String instanceId) {
+        try {
+            boolean declared = false;
+            for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs(bundle)) {
+                if (!Arrays.asList(description.configurationPid).contains(factoryPid)) {
+                    continue;
+                }
+                declared = true;
+                if (!scr.isComponentEnabled(description)) {
+                    return true; // nothing to wait for
+                }
+                for (ComponentConfigurationDTO configuration : scr.getComponentConfigurationDTOs(description)) {
+                    if (instanceId.equals(configuration.properties.get(PluginConstants.INSTANCE_ID))) {
+                        return true;
+                    }
+                }
+            }
+            return !declared; // no component of the bundle (yet) takes the configuration: nothing to wait for
+        } catch (RuntimeException stopping) {
+            return true;
+        }
+    }
+
+    /** A plugin bundle that is installed but not started, and what is known of why. */
+    private static final class Dormant {
+        final Bundle bundle;
+        final List<PluginDescriptor> plugins;
+        /** It came down from started (a stop, or an activator that threw), rather than being on its way up. */
+        volatile boolean stopped;
+        /** What nothing provides, once the core's attempt to resolve it failed ("" if nothing is missing). */
+        volatile String unresolved;
+        private final java.util.concurrent.atomic.AtomicBoolean attempted = new java.util.concurrent.atomic.AtomicBoolean();
+
+        Dormant(Bundle bundle, List<PluginDescriptor> plugins) {
+            this.bundle = bundle;
+            this.plugins = plugins;
+        }
+
+        /** Whether the caller is the one to attempt resolving the current revision. */
+        boolean claimAttempt() {
+            return attempted.compareAndSet(false, true);
+        }
+
+        /** Forgets the attempt and what it found; whether there was one. */
+        boolean forgetAttempt() {
+            unresolved = null;
+            return attempted.getAndSet(false);
+        }
+    }
+
     /** What the manager knows of one instance configuration. Guarded by the manager's lock. */
     private static final class Known {
         final String pid;
@@ -748,7 +1018,11 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
         boolean enabled;
         String problem;
         InstanceContext context;
-        ServiceRegistration<PluginContext> registration;
+        /** The registration of the current context, set on its lane once registered. */
+        private volatile java.util.concurrent.atomic.AtomicReference<ServiceRegistration<PluginContext>> registration;
+        /** Registrations and unregistrations of this instance, one after another, off the manager's lock. */
+        private CompletableFuture<Void> lane = CompletableFuture.completedFuture(null);
+        private Executor laneExecutor;
         Bundle copy;
 
         Known(String pid, String factoryPid, String instanceId, String pluginId) {
@@ -758,12 +1032,63 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
             this.pluginId = Objects.requireNonNull(pluginId);
         }
 
-        void unregister() {
-            if (registration != null) {
+        /** Registers the context on this instance's lane: the caller does not wait for the plugin to activate. */
+        void publish(BundleContext bundleContext, InstanceContext published, Hashtable<String, Object> properties,
+                Executor executor, Logger log, java.util.function.BooleanSupplier configured) {
+            var target = new java.util.concurrent.atomic.AtomicReference<ServiceRegistration<PluginContext>>();
+            registration = target;
+            laneExecutor = executor;
+            lane = lane.thenRunAsync(() -> {
                 try {
-                    registration.unregister();
-                } catch (IllegalStateException alreadyGone) {
-                    // the framework unregistered it while stopping the core bundle
+                    awaitConfigured(configured);
+                    if (registration != target) {
+                        return; // withdrawn meanwhile
+                    }
+                    target.set(bundleContext.registerService(PluginContext.class, published, properties));
+                } catch (IllegalStateException stopping) {
+                    // the core is stopping
+                } catch (RuntimeException e) {
+                    log.error("instance '{}' could not be published: {}", instanceId, e.toString());
+                }
+            }, executor);
+        }
+
+        /**
+         * Waits (at most {@link #CONFIGURED_WAIT_MILLIS}) until SCR holds the instance's configuration, so that the
+         * registration is what completes the component and it activates on this lane's thread. The other way round,
+         * SCR would activate it on ConfigAdmin's event thread, and a component hanging there would hold up every
+         * configuration event of the framework.
+         */
+        private static void awaitConfigured(java.util.function.BooleanSupplier configured) {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONFIGURED_WAIT_MILLIS);
+            while (!configured.getAsBoolean() && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            }
+        }
+
+        void unregister() {
+            var target = registration;
+            if (target != null) {
+                Runnable withdraw = () -> {
+                    ServiceRegistration<PluginContext> registered = target.getAndSet(null);
+                    if (registered != null) {
+                        try {
+                            registered.unregister();
+                        } catch (IllegalStateException alreadyGone) {
+                            // the framework unregistered it while stopping the core bundle
+                        }
+                    }
+                };
+                if (lane.isDone()) {
+                    // nothing in flight: withdrawn at once, so that no new configuration of the instance binds to
+                    // this context before it is gone (and the data directory goes only after it)
+                    withdraw.run();
+                } else {
+                    try {
+                        lane = lane.thenRunAsync(withdraw, laneExecutor); // after the registration in flight
+                    } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                        withdraw.run();
+                    }
                 }
             }
             registration = null;

@@ -105,16 +105,26 @@ public final class Registries {
         return found;
     }
 
-    // the key of a connector, provider or generator is the instance that publishes it; outside the plugin model,
-    // its own id
-    private static String instanceKey(ServiceReference<?> reference, String ownId) {
+    // the key of a connector, provider or generator is the id it gives itself (an instance's is its instance id):
+    // one that calls itself by another's id is refused as a duplicate and its instance shown as failed, instead of
+    // being indexed under its instance id and answering to a name it does not have; null if id() throws
+    private String instanceKey(ServiceReference<?> reference, java.util.function.Supplier<String> ownId) {
         Object instance = reference.getProperty(PluginConstants.INSTANCE_ID);
-        return instance instanceof String id ? id : ownId;
+        try {
+            String id = ownId.get();
+            return id != null ? id : instance instanceof String i ? i : null;
+        } catch (RuntimeException e) {
+            log.error("a service of instance '{}' is ignored: its id() threw {}", instance, e.toString());
+            return null;
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addConnector(Connector connector, ServiceReference<Connector> reference) {
-        connectors.add(instanceKey(reference, connector.id()), connector, reference);
+        String key = instanceKey(reference, connector::id);
+        if (key != null) {
+            connectors.add(key, connector, reference);
+        }
     }
 
     void removeConnector(Connector connector) {
@@ -123,7 +133,10 @@ public final class Registries {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addProvider(InferenceProvider provider, ServiceReference<InferenceProvider> reference) {
-        providers.add(instanceKey(reference, provider.id()), provider, reference);
+        String key = instanceKey(reference, provider::id);
+        if (key != null) {
+            providers.add(key, provider, reference);
+        }
     }
 
     void removeProvider(InferenceProvider provider) {
@@ -141,7 +154,10 @@ public final class Registries {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addImageGenerator(ImageGenerator generator, ServiceReference<ImageGenerator> reference) {
-        imageGenerators.add(instanceKey(reference, generator.id()), generator, reference);
+        String key = instanceKey(reference, generator::id);
+        if (key != null) {
+            imageGenerators.add(key, generator, reference);
+        }
     }
 
     void removeImageGenerator(ImageGenerator generator) {
