@@ -69,6 +69,13 @@ final class Dispatcher {
     private volatile long timeoutNanos;
     private volatile long completionTimeoutNanos;
     private volatile long replayDeadline;
+    /** How long events of a type whose last handler went away wait for one to come back (the replay wait). */
+    private volatile long handlerGapNanos;
+    /**
+     * Types whose last handler went away, and when: a plugin bundle being updated or refreshed unregisters its
+     * handlers and registers the new version's a moment later; events emitted in between wait for them.
+     */
+    private final ConcurrentHashMap<String, Long> handlerGoneAt = new ConcurrentHashMap<>();
     private final Logger log;
     private final Clock clock;
     private final Completion onDone;
@@ -98,6 +105,7 @@ final class Dispatcher {
         this.timeoutNanos = handlerTimeout.toNanos();
         this.completionTimeoutNanos = completionTimeout.toNanos();
         this.replayDeadline = startedAt + replayWait.toNanos();
+        this.handlerGapNanos = replayWait.toNanos();
         this.log = log;
         this.clock = clock;
         this.onDone = onDone;
@@ -119,7 +127,11 @@ final class Dispatcher {
     void reconfigure(int workers, Duration handlerTimeout, Duration completionTimeout, Duration replayWait) {
         this.timeoutNanos = handlerTimeout.toNanos();
         this.completionTimeoutNanos = completionTimeout.toNanos();
+        if (System.nanoTime() - replayDeadline >= 0) {
+            replayWaitOver = true; // a start wait that is over does not begin again with longer settings
+        }
         this.replayDeadline = startedAt + replayWait.toNanos();
+        this.handlerGapNanos = replayWait.toNanos();
         this.workers = workers;
         synchronized (this) {
             pool.setMaximumPoolSize(Math.max(pool.getMaximumPoolSize(), workers + MAX_STUCK));
@@ -137,13 +149,30 @@ final class Dispatcher {
     synchronized void addHandler(Subscription subscription) {
         subscriptions.put(subscription.serviceId(), subscription);
         index = HandlerIndex.of(subscriptions.values());
+        handlerGoneAt.keySet().removeIf(type -> index.lookup(type).length > 0);
         wakeWaiting();
     }
 
     synchronized void removeHandler(long serviceId) {
-        if (subscriptions.remove(serviceId) != null) {
+        Subscription removed = subscriptions.remove(serviceId);
+        if (removed != null) {
             index = HandlerIndex.of(subscriptions.values());
+            long now = System.nanoTime();
+            for (String type : removed.types()) {
+                if (!HandlerIndex.ALL.equals(type) && index.lookup(type).length == 0) {
+                    handlerGoneAt.put(type, now);
+                }
+            }
         }
+    }
+
+    /** Whether events of this type, which has no handler now, wait for one (at start, or just after one left). */
+    private boolean waitsForHandler(String type, long now) {
+        if (!replayWaitOver && now - replayDeadline < 0) {
+            return true;
+        }
+        Long goneAt = handlerGoneAt.get(type);
+        return goneAt != null && now - goneAt < handlerGapNanos;
     }
 
     int handlers() {
@@ -211,6 +240,12 @@ final class Dispatcher {
                             + " events are dropped as unhandled", waiting.size());
                     wakeWaiting();
                 }
+            }
+            boolean gapOver = handlerGoneAt.values().removeIf(goneAt -> now - goneAt >= handlerGapNanos);
+            if (gapOver && !waiting.isEmpty()) {
+                log.warn("events of a type whose handler went away found none within the replay wait; they are"
+                        + " dropped as unhandled");
+                wakeWaiting();
             }
         }
     }
@@ -490,9 +525,10 @@ final class Dispatcher {
                 if (handlers == null) {
                     HandlerIndex snapshot = index;
                     Subscription[] found = snapshot.lookup(current.event().type());
-                    if (found.length == 0 && !replayWaitOver && System.nanoTime() - replayDeadline < 0) {
+                    if (found.length == 0 && waitsForHandler(current.event().type(), System.nanoTime())) {
                         // at start, replayed or new: the handlers' bundles may not have registered them yet (a
-                        // message typed into the web chat while the bot is still starting must not be dropped)
+                        // message typed into the web chat while the bot is still starting must not be dropped);
+                        // later, a handler's bundle being updated is back in a moment
                         waiting.add(this);
                         if (index == snapshot || !waiting.remove(this)) {
                             return; // from here on the lane belongs to whoever takes it out of the waiting set

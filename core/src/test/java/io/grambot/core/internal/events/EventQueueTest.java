@@ -182,6 +182,39 @@ class EventQueueTest {
     }
 
     @Test
+    void eventsEmittedWhileAHandlerIsBeingReplacedWaitForTheNewOne() throws Exception {
+        // the start wait is over (zero): only the gap after the last handler of a type left makes events wait
+        EventQueue queue = open(new EventQueueSettings(Mode.JOURNAL, 10_000, Overflow.BLOCK, Duration.ofSeconds(5),
+                Duration.ofSeconds(30), Duration.ZERO, 2, Duration.ofSeconds(1), EventQueueSettings.DEFAULT_SEGMENT_BYTES));
+        queue.emit("p", "x", "nobody.listens", Map.of());
+        Wait.until("the start wait is over", () -> queue.status().unhandled() == 1);
+        queue.reconfigure(new EventQueueSettings(Mode.JOURNAL, 10_000, Overflow.BLOCK, Duration.ofSeconds(5),
+                Duration.ofSeconds(30), Duration.ofSeconds(30), 2, Duration.ofSeconds(1),
+                EventQueueSettings.DEFAULT_SEGMENT_BYTES));
+        Recorder oldVersion = new Recorder();
+        Map<String, Object> oldProperties = handlerProperties("redeploy");
+        queue.addHandler(oldVersion, oldProperties);
+        queue.emit("p", "i", "redeploy", Map.of("n", 0));
+        Wait.until("the old version handled the first event", () -> oldVersion.events.size() == 1);
+
+        queue.removeHandler(oldProperties); // the bundle is being updated
+        queue.emit("p", "i", "redeploy", Map.of("n", 1));
+        queue.emit("p", "i", "redeploy", Map.of("n", 2));
+        // the gap lasts as long as an update takes; without the wait the two would be dropped within it
+        long gapEnds = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+        while (System.nanoTime() < gapEnds) {
+            assertThat(queue.status().unhandled()).as("events dropped in the gap").isEqualTo(1);
+            Thread.onSpinWait();
+        }
+        Recorder newVersion = new Recorder();
+        queue.addHandler(newVersion, handlerProperties("redeploy"));
+
+        Wait.until("the new version handled the events of the gap", () -> newVersion.events.size() == 2);
+        assertThat(newVersion.events).extracting(e -> String.valueOf(e.payload().get("n"))).containsExactly("1", "2");
+        assertThat(queue.status().unhandled()).as("only the event of the type nobody listens to").isEqualTo(1);
+    }
+
+    @Test
     void atTheStartANewEventWaitsForItsHandlerToAppear() throws Exception {
         EventQueue queue = open(settings(Mode.MEMORY));
         queue.emit("webchat", "chat", "message.received", Map.of("text", "typed while the bot was starting"));
