@@ -5,21 +5,6 @@
 # fails if a message is lost or out of order, or if the heap grew more than MAX_GROWTH_MB (default 32) after the
 # first third of the run. Builds first unless SKIP_INSTALL=1; extra Maven arguments pass through.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-if [ "${SKIP_INSTALL:-0}" != 1 ]; then
-  mvn -B -q -o install -DskipTests "$@"
-fi
-log="$(mktemp)"
-rm -f itest/target/it/load-figures.txt
-status=0
 GRAMBOT_LOAD_SECONDS="${LOAD_SECONDS:-300}" GRAMBOT_LOAD_RATE="${RATE:-200}" \
   GRAMBOT_LOAD_SAMPLE_SECONDS="${SAMPLE:-15}" GRAMBOT_LOAD_MAX_GROWTH_MB="${MAX_GROWTH_MB:-32}" \
-  mvn -B -o verify -f itest/pom.xml -Dtest=io.grambot.itest.SustainedLoadTest -Dsurefire.failIfNoSpecifiedTests=false \
-  "$@" > "$log" 2>&1 || status=$?
-grep -E "AssertionError|expected|Expecting|timed out" "$log" | head -20 || true
-if [ -f itest/target/it/load-figures.txt ]; then
-  cat itest/target/it/load-figures.txt
-else
-  echo "no figures: the test failed (full log: $log)"
-fi
-exit "$status"
+  exec "$(dirname "$0")/itest-run.sh" SustainedLoadTest load-figures.txt "$@"

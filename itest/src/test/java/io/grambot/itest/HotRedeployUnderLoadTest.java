@@ -44,6 +44,7 @@ import org.osgi.test.junit5.service.ServiceExtension;
 
 import io.grambot.api.PluginContext;
 import io.grambot.api.PluginException;
+import io.grambot.api.runtime.EventQueueMonitor;
 
 /**
  * A plugin jar replaced in deploy/ while its handler receives 200 events a second: no event is lost, the new version
@@ -64,6 +65,9 @@ class HotRedeployUnderLoadTest {
 
     @InjectService
     ConfigurationAdmin configAdmin;
+
+    @InjectService
+    EventQueueMonitor events;
 
     @Test
     void replacingAPluginJarUnderLoadLosesNoEventAndLeavesNoOldClassLoader() throws Exception {
@@ -122,9 +126,7 @@ class HotRedeployUnderLoadTest {
                 throw new AssertionError(e.getMessage() + ": " + missing.size() + " of " + accepted.size()
                         + " not handled, n = " + missing + "; the old version's last handled line: "
                         + handledLines(handled).stream().filter(l -> l.contains(oldVersion)).reduce((a, b) -> b)
-                                .orElse("none") + "; event queue " + context.getService(
-                                        context.getServiceReference(io.grambot.api.runtime.EventQueueMonitor.class))
-                                .status(), e);
+                                .orElse("none") + "; event queue " + events.status(), e);
             }
             Map<String, List<String>> byId = handledIds(handled);
             List<Long> oldOnes = new ArrayList<>();

@@ -2,22 +2,17 @@ package io.grambot.itest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -38,7 +33,6 @@ import org.osgi.test.junit5.context.BundleContextExtension;
 import org.osgi.test.junit5.service.ServiceExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.grambot.api.PluginEventHandler;
 import io.grambot.api.connector.Connector;
@@ -59,7 +53,6 @@ import io.grambot.api.tool.Tool;
 @ExtendWith(EchoPlugin.class)
 class SustainedLoadTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int CONVERSATIONS = 100;
     private static final int SENDERS = 8;
 
@@ -92,14 +85,12 @@ class SustainedLoadTest {
 
         try (FakeOpenAi model = new FakeOpenAi(context, "/fake-openai-load", "loud", false)) {
             WebChatClient page = start();
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(5)).build();
             List<Answers> conversations = new ArrayList<>();
             for (int c = 0; c < CONVERSATIONS; c++) {
                 conversations.add(new Answers(page.newConversation(), c, perConversation));
             }
             for (Answers conversation : conversations) {
-                conversation.follow(http, page.base);
+                conversation.follow(page);
             }
             for (Answers conversation : conversations) {
                 conversation.awaitOpen();
@@ -268,15 +259,14 @@ class SustainedLoadTest {
      * One conversation's event stream, read without keeping its entries (the load must not grow the test's own
      * heap): when each answer arrived, checked against the message it answers.
      */
-    private static final class Answers {
+    private static final class Answers implements WebChatClient.Listener {
         final String id;
         final long[] planned;
         final long[] answeredAt;
         private final int conversation;
         volatile int count;
         volatile String problem;
-        private volatile Stream<String> lines;
-        private final CountDownLatch open = new CountDownLatch(1);
+        private CompletableFuture<HttpResponse<Stream<String>>> response;
 
         Answers(String id, int conversation, int messages) {
             this.id = id;
@@ -285,66 +275,40 @@ class SustainedLoadTest {
             this.answeredAt = new long[messages];
         }
 
-        void follow(HttpClient http, URI base) {
-            HttpRequest request = HttpRequest.newBuilder(base.resolve("api/conversations/" + id + "/events")).GET()
-                    .build();
-            http.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenAccept(response -> {
-                lines = response.body();
-                open.countDown();
-                Thread reader = new Thread(() -> read(response.body()), "load-reader-" + conversation);
-                reader.setDaemon(true);
-                reader.start();
-            }).exceptionally(e -> {
-                problem = "the event stream did not open: " + e;
-                open.countDown();
-                return null;
-            });
+        void follow(WebChatClient page) {
+            response = page.listen(id, 0, this);
         }
 
-        void awaitOpen() throws InterruptedException {
-            assertThat(open.await(Eventually.TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("stream of %s open", id)
-                    .isTrue();
-            assertThat(problem).isNull();
+        void awaitOpen() throws Exception {
+            assertThat(response.get(Eventually.TIMEOUT.toSeconds(), TimeUnit.SECONDS).statusCode())
+                    .as("the event stream of %s", id).isEqualTo(200);
         }
 
-        private void read(Stream<String> body) {
-            try {
-                body.forEach(line -> {
-                    if (!line.startsWith("data: ")) {
-                        return;
-                    }
-                    long now = System.nanoTime();
-                    JsonNode entry;
-                    try {
-                        entry = JSON.readTree(line.substring(6));
-                    } catch (IOException e) {
-                        problem = "an event is not JSON: " + line;
-                        return;
-                    }
-                    if (entry.path("from").asText().equals("user")) {
-                        return;
-                    }
-                    int n = count;
-                    String expected = "the tool said: echo:" + text(conversation, n);
-                    if (n >= answeredAt.length) {
-                        problem = "an answer more than was asked for: " + entry;
-                    } else if (!expected.equals(entry.path("text").asText())) {
-                        problem = problem != null ? problem : "answer " + n + " was " + entry + ", expected '" + expected
-                                + "'";
-                    } else {
-                        answeredAt[n] = now;
-                        count = n + 1;
-                    }
-                });
-            } catch (RuntimeException closed) {
-                // closed at the end of the test
+        @Override
+        public void entry(JsonNode entry, long arrivedAt) {
+            if (entry.path("from").asText().equals("user")) {
+                return;
             }
+            int n = count;
+            String expected = "the tool said: echo:" + text(conversation, n);
+            if (n >= answeredAt.length) {
+                problem = "an answer more than was asked for: " + entry;
+            } else if (!expected.equals(entry.path("text").asText())) {
+                problem = problem != null ? problem : "answer " + n + " was " + entry + ", expected '" + expected
+                        + "'";
+            } else {
+                answeredAt[n] = arrivedAt;
+                count = n + 1;
+            }
+        }
+
+        @Override
+        public void malformed(String line) {
+            problem = "an event is not JSON: " + line;
         }
 
         void close() {
-            if (lines != null) {
-                lines.close();
-            }
+            response.join().body().close();
         }
     }
 }

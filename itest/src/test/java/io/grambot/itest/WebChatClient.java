@@ -80,21 +80,60 @@ final class WebChatClient {
         return JSON.readTree(accepted.body()).path("seq").asLong();
     }
 
-    /** Follows a conversation's events from after entry {@code after}; close it when done. */
-    Stream follow(String conversation, long after) {
+    /** What a conversation's event stream delivers, entry by entry, on the stream's own reader thread. */
+    interface Listener {
+        /** @param arrivedAt when it arrived, {@link System#nanoTime} */
+        void entry(JsonNode entry, long arrivedAt);
+
+        /** A {@code data:} line that is not JSON; by default the stream stops reading. */
+        default void malformed(String line) {
+            throw new IllegalStateException("an event is not JSON: " + line);
+        }
+    }
+
+    /**
+     * Follows a conversation's events from after entry {@code after}, handing each to {@code listener}; the future
+     * completes once the stream is open. Close the response's body when done.
+     */
+    CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> listen(String conversation, long after,
+            Listener listener) {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("api/conversations/" + conversation
                 + "/events")).GET();
         if (after > 0) {
             request.header("Last-Event-ID", Long.toString(after));
         }
+        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines()).thenApply(response -> {
+            Thread reader = new Thread(() -> read(response.body(), listener), "webchat-client-" + conversation);
+            reader.setDaemon(true);
+            reader.start();
+            return response;
+        });
+    }
+
+    private static void read(java.util.stream.Stream<String> lines, Listener listener) {
+        try {
+            lines.forEach(line -> {
+                if (line.startsWith("data: ")) {
+                    long now = System.nanoTime();
+                    JsonNode entry;
+                    try {
+                        entry = JSON.readTree(line.substring(6));
+                    } catch (IOException e) {
+                        listener.malformed(line);
+                        return;
+                    }
+                    listener.entry(entry, now);
+                }
+            });
+        } catch (RuntimeException closed) {
+            // the stream was closed by the test
+        }
+    }
+
+    /** Follows a conversation's events from after entry {@code after}, keeping them; close it when done. */
+    Stream follow(String conversation, long after) {
         Stream stream = new Stream();
-        stream.response = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines())
-                .thenApply(response -> {
-                    Thread reader = new Thread(() -> stream.read(response.body()), "webchat-client-" + conversation);
-                    reader.setDaemon(true);
-                    reader.start();
-                    return response;
-                });
+        stream.response = listen(conversation, after, stream::add);
         return stream;
     }
 
@@ -104,32 +143,13 @@ final class WebChatClient {
         /** When each answer arrived (System.nanoTime), in the order of {@link #answers()}. */
         final List<Long> answeredAt = new CopyOnWriteArrayList<>();
         CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> response;
-        private volatile java.util.stream.Stream<String> lines;
 
-        private void read(java.util.stream.Stream<String> body) {
-            lines = body;
-            try {
-                body.forEach(line -> {
-                    if (line.startsWith("data: ")) {
-                        long now = System.nanoTime();
-                        JsonNode entry;
-                        try {
-                            entry = JSON.readTree(line.substring(6));
-                        } catch (IOException e) {
-                            throw new IllegalStateException("an event is not JSON: " + line, e);
-                        }
-                        synchronized (this) {
-                            entries.add(entry);
-                            if (!entry.path("from").asText().equals("user")) {
-                                answeredAt.add(now);
-                            }
-                            notifyAll();
-                        }
-                    }
-                });
-            } catch (RuntimeException closed) {
-                // the stream was closed by the test
+        private synchronized void add(JsonNode entry, long arrivedAt) {
+            entries.add(entry);
+            if (!entry.path("from").asText().equals("user")) {
+                answeredAt.add(arrivedAt);
             }
+            notifyAll();
         }
 
         /** The entries written by someone other than the person (the bot, the system). */
@@ -153,9 +173,9 @@ final class WebChatClient {
 
         @Override
         public void close() {
-            response.cancel(true);
-            if (lines != null) {
-                lines.close();
+            // not open yet: no longer wanted; open: its body is what keeps the connection
+            if (!response.cancel(true) && !response.isCompletedExceptionally()) {
+                response.join().body().close();
             }
         }
     }
