@@ -8,7 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -180,9 +182,11 @@ public final class PluginEventQueue implements EventQueueMonitor {
         addHandler(handler, properties); // same service id: replaces the subscription
     }
 
-    synchronized void removeHandler(PluginEventHandler handler, Map<String, Object> properties) {
+    synchronized void removeHandler(ServiceReference<PluginEventHandler> reference, Map<String, Object> properties) {
         handlers.remove(serviceId(properties));
-        queue.removeHandler(properties);
+        // a bundle stopping is most often one being updated or refreshed: its next version's handlers come back
+        Bundle bundle = reference.getBundle();
+        queue.removeHandler(properties, bundle != null && bundle.getState() == Bundle.STOPPING);
     }
 
     private static Long serviceId(Map<String, Object> properties) {

@@ -69,11 +69,10 @@ final class Dispatcher {
     private volatile long timeoutNanos;
     private volatile long completionTimeoutNanos;
     private volatile long replayDeadline;
-    /** How long events of a type whose last handler went away wait for one to come back (the replay wait). */
-    private volatile long handlerGapNanos;
     /**
-     * Types whose last handler went away, and when: a plugin bundle being updated or refreshed unregisters its
-     * handlers and registers the new version's a moment later; events emitted in between wait for them.
+     * Types whose last handler went away with its stopping bundle, and when: a plugin bundle being updated or
+     * refreshed unregisters its handlers and registers the new version's a moment later; events emitted in between
+     * wait for them, as long as the replay wait (holding up the rest of their instance's events, in order).
      */
     private final ConcurrentHashMap<String, Long> handlerGoneAt = new ConcurrentHashMap<>();
     private final Logger log;
@@ -105,7 +104,6 @@ final class Dispatcher {
         this.timeoutNanos = handlerTimeout.toNanos();
         this.completionTimeoutNanos = completionTimeout.toNanos();
         this.replayDeadline = startedAt + replayWait.toNanos();
-        this.handlerGapNanos = replayWait.toNanos();
         this.log = log;
         this.clock = clock;
         this.onDone = onDone;
@@ -131,7 +129,6 @@ final class Dispatcher {
             replayWaitOver = true; // a start wait that is over does not begin again with longer settings
         }
         this.replayDeadline = startedAt + replayWait.toNanos();
-        this.handlerGapNanos = replayWait.toNanos();
         this.workers = workers;
         synchronized (this) {
             pool.setMaximumPoolSize(Math.max(pool.getMaximumPoolSize(), workers + MAX_STUCK));
@@ -153,10 +150,13 @@ final class Dispatcher {
         wakeWaiting();
     }
 
-    synchronized void removeHandler(long serviceId) {
+    synchronized void removeHandler(long serviceId, boolean comingBack) {
         Subscription removed = subscriptions.remove(serviceId);
         if (removed != null) {
             index = HandlerIndex.of(subscriptions.values());
+            if (!comingBack) {
+                return; // gone for good (a component deactivated in a running bundle): its types' events are unhandled
+            }
             long now = System.nanoTime();
             for (String type : removed.types()) {
                 if (!HandlerIndex.ALL.equals(type) && index.lookup(type).length == 0) {
@@ -172,7 +172,11 @@ final class Dispatcher {
             return true;
         }
         Long goneAt = handlerGoneAt.get(type);
-        return goneAt != null && now - goneAt < handlerGapNanos;
+        return goneAt != null && now - goneAt < replayWaitNanos();
+    }
+
+    private long replayWaitNanos() {
+        return replayDeadline - startedAt;
     }
 
     int handlers() {
@@ -241,7 +245,8 @@ final class Dispatcher {
                     wakeWaiting();
                 }
             }
-            boolean gapOver = handlerGoneAt.values().removeIf(goneAt -> now - goneAt >= handlerGapNanos);
+            long gap = replayWaitNanos();
+            boolean gapOver = handlerGoneAt.values().removeIf(goneAt -> now - goneAt >= gap);
             if (gapOver && !waiting.isEmpty()) {
                 log.warn("events of a type whose handler went away found none within the replay wait; they are"
                         + " dropped as unhandled");

@@ -205,9 +205,15 @@ public final class EventQueue implements AutoCloseable {
         dispatcher.addHandler(Subscription.of(handler, properties));
     }
 
-    public void removeHandler(Map<String, ?> properties) {
+    /**
+     * Unregisters a handler service.
+     *
+     * @param comingBack whether its bundle is stopping, as one being updated does: events of the types nobody else
+     *        handles wait up to the replay wait for the next version's handler instead of being dropped
+     */
+    public void removeHandler(Map<String, ?> properties, boolean comingBack) {
         if (properties.get("service.id") instanceof Number id) {
-            dispatcher.removeHandler(id.longValue());
+            dispatcher.removeHandler(id.longValue(), comingBack);
         }
     }
 

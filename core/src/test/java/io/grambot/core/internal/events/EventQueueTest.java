@@ -53,8 +53,12 @@ class EventQueueTest {
     }
 
     static EventQueueSettings settings(Mode mode) {
+        return settings(mode, Duration.ofSeconds(30));
+    }
+
+    static EventQueueSettings settings(Mode mode, Duration replayWait) {
         return new EventQueueSettings(mode, 10_000, Overflow.BLOCK, Duration.ofSeconds(5), Duration.ofSeconds(30),
-                Duration.ofSeconds(30), 2, Duration.ofSeconds(1), EventQueueSettings.DEFAULT_SEGMENT_BYTES);
+                replayWait, 2, Duration.ofSeconds(1), EventQueueSettings.DEFAULT_SEGMENT_BYTES);
     }
 
     private EventQueue open(EventQueueSettings settings) throws IOException {
@@ -170,8 +174,7 @@ class EventQueueTest {
 
     @Test
     void afterTheStartWaitAnEventWithNoHandlerIsCountedAsUnhandled() throws Exception {
-        EventQueue queue = open(new EventQueueSettings(Mode.MEMORY, 10_000, Overflow.BLOCK, Duration.ofSeconds(5),
-                Duration.ofSeconds(30), Duration.ZERO, 2, Duration.ofSeconds(1), EventQueueSettings.DEFAULT_SEGMENT_BYTES));
+        EventQueue queue = open(settings(Mode.MEMORY, Duration.ZERO));
         queue.addHandler(new Recorder(), handlerProperties("other"));
 
         queue.emit("p", "i", "nobody.listens", Map.of());
@@ -184,20 +187,17 @@ class EventQueueTest {
     @Test
     void eventsEmittedWhileAHandlerIsBeingReplacedWaitForTheNewOne() throws Exception {
         // the start wait is over (zero): only the gap after the last handler of a type left makes events wait
-        EventQueue queue = open(new EventQueueSettings(Mode.JOURNAL, 10_000, Overflow.BLOCK, Duration.ofSeconds(5),
-                Duration.ofSeconds(30), Duration.ZERO, 2, Duration.ofSeconds(1), EventQueueSettings.DEFAULT_SEGMENT_BYTES));
+        EventQueue queue = open(settings(Mode.JOURNAL, Duration.ZERO));
         queue.emit("p", "x", "nobody.listens", Map.of());
         Wait.until("the start wait is over", () -> queue.status().unhandled() == 1);
-        queue.reconfigure(new EventQueueSettings(Mode.JOURNAL, 10_000, Overflow.BLOCK, Duration.ofSeconds(5),
-                Duration.ofSeconds(30), Duration.ofSeconds(30), 2, Duration.ofSeconds(1),
-                EventQueueSettings.DEFAULT_SEGMENT_BYTES));
+        queue.reconfigure(settings(Mode.JOURNAL));
         Recorder oldVersion = new Recorder();
         Map<String, Object> oldProperties = handlerProperties("redeploy");
         queue.addHandler(oldVersion, oldProperties);
         queue.emit("p", "i", "redeploy", Map.of("n", 0));
         Wait.until("the old version handled the first event", () -> oldVersion.events.size() == 1);
 
-        queue.removeHandler(oldProperties); // the bundle is being updated
+        queue.removeHandler(oldProperties, true); // its bundle is stopping: being updated
         queue.emit("p", "i", "redeploy", Map.of("n", 1));
         queue.emit("p", "i", "redeploy", Map.of("n", 2));
         // the gap lasts as long as an update takes; without the wait the two would be dropped within it
@@ -212,6 +212,25 @@ class EventQueueTest {
         Wait.until("the new version handled the events of the gap", () -> newVersion.events.size() == 2);
         assertThat(newVersion.events).extracting(e -> String.valueOf(e.payload().get("n"))).containsExactly("1", "2");
         assertThat(queue.status().unhandled()).as("only the event of the type nobody listens to").isEqualTo(1);
+    }
+
+    @Test
+    void eventsOfAHandlerRemovedForGoodDoNotHoldUpTheirInstance() throws Exception {
+        EventQueue queue = open(settings(Mode.MEMORY, Duration.ZERO));
+        queue.emit("p", "x", "nobody.listens", Map.of());
+        Wait.until("the start wait is over", () -> queue.status().unhandled() == 1);
+        queue.reconfigure(settings(Mode.MEMORY));
+        Map<String, Object> deleted = handlerProperties("flow.trigger");
+        queue.addHandler(new Recorder(), deleted);
+        Recorder other = new Recorder();
+        queue.addHandler(other, handlerProperties("message.received"));
+
+        queue.removeHandler(deleted, false); // a component deactivated in a running bundle
+        queue.emit("p", "i", "flow.trigger", Map.of());
+        queue.emit("p", "i", "message.received", Map.of());
+
+        Wait.until("the instance's next event is delivered", () -> other.events.size() == 1);
+        assertThat(queue.status().unhandled()).isEqualTo(2);
     }
 
     @Test
