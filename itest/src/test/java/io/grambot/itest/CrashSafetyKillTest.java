@@ -164,7 +164,7 @@ class CrashSafetyKillTest {
         Map<String, Dictionary<String, Object>> store;
         try {
             store = configStore(dir);
-        } catch (AssertionError e) {
+        } catch (AssertionError | java.io.UncheckedIOException e) { // the file, or the walk, met a renamed file
             if (e.getCause() instanceof java.nio.file.NoSuchFileException) {
                 return java.util.Optional.of("a store file was being rewritten: " + e.getCause().getMessage());
             }
