@@ -90,6 +90,21 @@ class TestKitTest {
         assertThat(second.answers()).hasSize(1);
     }
 
+    /**
+     * The same chat made again right after closing the last one: SCR may still hold the deleted configuration's
+     * component for a moment, and a chat made meanwhile got a connector object that was replaced at once.
+     */
+    @Test
+    void aChatMadeAgainRightAfterClosingAnswersEveryTime() {
+        for (int round = 1; round <= 20; round++) {
+            try (Grambot own = Grambot.of(context)) {
+                TestChat chat = own.chat("kit-again");
+                chat.model().answer("round " + round);
+                assertThat(chat.ask("hello")).as("round %d", round).isEqualTo("round " + round);
+            }
+        }
+    }
+
     @Test
     void closingDeletesWhatItMade() throws Exception {
         Grambot own = Grambot.of(context);

@@ -54,7 +54,7 @@ public final class Grambot implements AutoCloseable {
     /** What this object made, newest first, to delete in that order, with the filter of its services. */
     private final Deque<Made> made = new ArrayDeque<>();
 
-    private record Made(Configuration configuration, String services) {}
+    private record Made(Configuration configuration, String pid, String services) {}
 
     private Grambot(BundleContext context, Duration timeout) {
         this.context = Objects.requireNonNull(context, "context");
@@ -160,6 +160,9 @@ public final class Grambot implements AutoCloseable {
             try {
                 Waits.until("no service " + next.services() + " is left", timeout,
                         () -> Waits.references(context, next.services()).length == 0);
+                // the services go as soon as the core withdraws the instance, before SCR has dropped the deleted
+                // configuration: a test making the same instance next would first get a component of the old one
+                Waits.noComponentConfiguration(scr(), next.pid(), timeout);
             } catch (AssertionError e) {
                 failure = failure == null ? e : failure;
             }
@@ -188,9 +191,21 @@ public final class Grambot implements AutoCloseable {
         return service;
     }
 
+    /** The connector object registered now for the connector's instance ({@code null} if none is). */
+    TestConnector current(TestConnector connector) {
+        ServiceReference<?>[] found = Waits.references(context, Waits.filter(TestConnector.class,
+                "(" + PluginConstants.INSTANCE_ID + "=" + connector.id() + ")").toString());
+        if (found.length == 0) {
+            return null;
+        }
+        Object service = context.getService(found[0]);
+        context.ungetService(found[0]);
+        return (TestConnector) service;
+    }
+
     /** A configuration the test deleted itself: nothing left to delete on close. */
     void forget(String pid) {
-        made.removeIf(m -> m.configuration().getPid().equals(pid));
+        made.removeIf(m -> m.pid().equals(pid));
     }
 
     /** The factory configuration {@code factoryPid~name}, created or updated with the settings. */
@@ -199,8 +214,8 @@ public final class Grambot implements AutoCloseable {
             Configuration configuration = factoryConfiguration(factoryPid, name);
             configuration.update(dictionary(settings));
             String pid = configuration.getPid();
-            if (made.stream().noneMatch(m -> m.configuration().getPid().equals(pid))) {
-                made.push(new Made(configuration, services));
+            if (made.stream().noneMatch(m -> m.pid().equals(pid))) {
+                made.push(new Made(configuration, pid, services));
             }
             return configuration;
         } catch (IOException e) {

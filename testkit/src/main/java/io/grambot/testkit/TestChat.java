@@ -75,6 +75,12 @@ public final class TestChat {
         int next = answered.incrementAndGet();
         try {
             return connector.awaitSent(conversationId, next, grambot.timeout()).get(next - 1);
+        } catch (AssertionError unanswered) {
+            if (grambot.current(connector) != connector) {
+                throw new AssertionError(unanswered.getMessage() + "; this chat's connector object was replaced: "
+                        + "its component was activated again, and the bot answers through the new one", unanswered);
+            }
+            throw unanswered;
         } catch (InterruptedException e) {
             throw Waits.interrupted(e);
         }

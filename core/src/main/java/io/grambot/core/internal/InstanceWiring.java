@@ -35,8 +35,8 @@ public final class InstanceWiring implements ConfigurationPlugin {
     static final String CONFIG_PLUGIN_ID = "grambot.instance.wiring";
 
     /**
-     * Context service property naming the location of the bundle that may bind it: set for isolated plugins, whose
-     * original bundle may see an instance's configuration before it moves to the instance's own copy.
+     * Context service property naming the location of the bundle that may bind it: the plugin's bundle, or the
+     * instance's own copy of it for an isolated plugin.
      */
     static final String SERVING_BUNDLE = "grambot.instance.bundle";
 
@@ -79,8 +79,10 @@ public final class InstanceWiring implements ConfigurationPlugin {
         String instanceId = InstanceIds.of(pid, factoryPid);
         properties.put(PluginConstants.INSTANCE_ID, instanceId);
         properties.put(PluginConstants.PLUGIN_ID, plugin.id());
-        properties.put(PluginConstants.CONTEXT_REFERENCE + ".target",
-                plugin.isolated() ? contextFilter(instanceId, target.getLocation()) : contextFilter(instanceId));
+        // only the bundle the core chose binds the context: an isolated plugin's original bundle sees the
+        // configuration before it moves to the instance's copy, and a second bundle declaring the same plugin
+        // sees it all along
+        properties.put(PluginConstants.CONTEXT_REFERENCE + ".target", contextFilter(instanceId, target.getLocation()));
         schemas.of(target, factoryPid).schema().ifPresent(schema -> {
             schema.secretKeys().forEach(properties::remove);
             SettingsOverrides.Applied applied = overrides.apply(instanceId, schema.keys(), java.util.Map.of());

@@ -425,6 +425,11 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
                         + plugin.bundle().getSymbolicName() + " stopped or was removed";
             }
         }
+        // another started bundle declaring the plugin (refused while this one held it) takes its instances now
+        pluginBundles.getTracked().entrySet().stream().filter(tracked -> tracked.getKey() != plugin.bundle())
+                .flatMap(tracked -> tracked.getValue().stream())
+                .filter(other -> other.factoryPid().equals(plugin.factoryPid())).findFirst()
+                .ifPresent(this::pluginArrived);
     }
 
     /** Brings one configuration's instance in line with its properties ({@code null}: it was deleted). */
@@ -548,11 +553,9 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
         Hashtable<String, Object> serviceProperties = new Hashtable<>();
         serviceProperties.put(PluginConstants.INSTANCE_ID, known.instanceId);
         serviceProperties.put(PluginConstants.PLUGIN_ID, plugin.id());
-        if (known.copy != null) {
-            serviceProperties.put(InstanceWiring.SERVING_BUNDLE, known.copy.getLocation());
-        }
-        serviceProperties.put("service.description", "Grambot plugin instance " + plugin.id() + "/" + known.instanceId);
         Bundle serving = known.copy != null ? known.copy : plugin.bundle();
+        serviceProperties.put(InstanceWiring.SERVING_BUNDLE, serving.getLocation());
+        serviceProperties.put("service.description", "Grambot plugin instance " + plugin.id() + "/" + known.instanceId);
         known.publish(bundleContext, known.context, serviceProperties, publisher, log,
                 () -> scrHasConfiguration(serving, known.factoryPid, known.instanceId));
         log.info("instance '{}' of plugin '{}' is enabled", known.instanceId, plugin.id());

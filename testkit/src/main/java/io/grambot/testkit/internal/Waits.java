@@ -93,6 +93,24 @@ public final class Waits {
         return false;
     }
 
+    /** Waits until SCR holds no component configuration made from the configuration {@code pid}. */
+    public static void noComponentConfiguration(ServiceComponentRuntime scr, String pid, Duration timeout) {
+        until("SCR has dropped the components of configuration " + pid, timeout, () -> scr.getComponentDescriptionDTOs()
+                .stream().flatMap(d -> scr.getComponentConfigurationDTOs(d).stream())
+                .noneMatch(c -> madeFrom(c.properties.get(Constants.SERVICE_PID), pid)));
+    }
+
+    /** Whether a component's {@code service.pid} (one PID, or several for a component of more) names {@code pid}. */
+    private static boolean madeFrom(Object servicePid, String pid) {
+        if (servicePid instanceof String one) {
+            return one.equals(pid);
+        }
+        if (servicePid instanceof String[] several) {
+            return Arrays.asList(several).contains(pid);
+        }
+        return servicePid instanceof java.util.Collection<?> several && several.contains(pid);
+    }
+
     public static ServiceReference<?>[] references(BundleContext context, String filter) {
         try {
             ServiceReference<?>[] found = context.getServiceReferences((String) null, filter);
