@@ -9,7 +9,8 @@ import java.util.stream.Stream;
 /**
  * Prints the totals of the JUnit XML reports in a directory as "itest: N passed, N failed, N skipped", then
  * each failed test with the first lines of its failure, and exits 1 when a test failed or none ran. bnd-testing
- * runs with testFailureIgnore, so this is what fails the build, and the build log says which test and why.
+ * runs with testFailureIgnore, so this is what fails the build, and the build log says which test and why. The
+ * failed test classes are listed in {@code failed-test-classes.txt} next to the reports directory.
  */
 public class TestSummary {
     private static final Pattern SUITE = Pattern.compile("<testsuite\\b[^>]*>");
@@ -19,6 +20,7 @@ public class TestSummary {
     public static void main(String[] args) throws Exception {
         int tests = 0, failed = 0, skipped = 0;
         List<String> failures = new ArrayList<>();
+        java.util.Set<String> failedClasses = new java.util.TreeSet<>();
         try (Stream<Path> files = Files.walk(Path.of(args[0]))) {
             for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".xml"))::iterator) {
                 String report = Files.readString(file);
@@ -32,6 +34,7 @@ public class TestSummary {
                 while (f.find()) {
                     failures.add("FAILED " + text(f.group(1), "classname") + "." + text(f.group(1), "name") + "\n"
                             + firstLines(unescape(f.group(4)), 25));
+                    failedClasses.add(text(f.group(1), "classname"));
                 }
             }
         }
@@ -41,6 +44,8 @@ public class TestSummary {
             System.out.println("itest: no test ran");
             System.exit(1);
         }
+        // the classes to run again in a fresh framework (.ci/run does, once, and reports them as flaky if they pass)
+        Files.write(Path.of(args[0]).resolveSibling("failed-test-classes.txt"), failedClasses);
         if (failed > 0) {
             System.exit(1);
         }
