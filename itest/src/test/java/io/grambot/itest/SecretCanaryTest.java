@@ -61,7 +61,7 @@ class SecretCanaryTest {
     private static final String CALLS_SECRET = "canary-" + MARK + "-webhooks-calls";
     private static final long CHAT = 3131;
     private static final List<String> INSTANCES = List.of("cn-tg", "cn-hook", "cn-claude", "cn-oauth", "cn-openai",
-            "cn-codex", "cn-web", "cn-painter", "cn-banana", "cn-hooks", "cn-calls");
+            "cn-codex", "cn-web", "cn-painter", "cn-banana", "cn-hooks", "cn-calls", "cn-lost");
 
     @InjectBundleContext
     BundleContext context;
@@ -136,14 +136,20 @@ class SecretCanaryTest {
             etc("webhooks-cn-hooks.cfg", "secret=" + HOOK_SECRET);
             etc("webhooks-cn-calls.cfg", "path=/hooks/cn-calls", "secret=" + CALLS_SECRET, "allowedHosts="
                     + base.getHost(), "maxAttempts=2");
-            for (String instance : INSTANCES) {
+            for (String instance : INSTANCES.subList(0, 11)) {
                 Instances.awaitState(runtime, instance, InstanceState.ACTIVE);
             }
             Path onlySecret = Fixtures.etcDir(context).resolve("webhooks-cn-hooks.cfg");
             Eventually.until("every secret left the etc/ files", () -> files.stream()
                     .noneMatch(file -> read(file).contains(MARK)));
-            assertThat(read(onlySecret)).as("a file whose only setting was a secret keeps a marker")
-                    .contains("secret=********");
+            Eventually.until("a file whose only setting was a secret keeps a marker line, not 0 bytes",
+                    () -> read(onlySecret).strip().matches("secret\\s*=\\s*\\*{8}"));
+            // a marker whose secret the store does not hold (a copied file, a lost secrets.json) fails the instance
+            etc("webhooks-cn-lost.cfg", "secret=********");
+            assertThat(Instances.awaitState(runtime, "cn-lost", InstanceState.FAILED).reason()).isEqualTo(
+                    "instance 'cn-lost' of plugin 'webhooks': secret setting 'secret' is marked as stored (********) "
+                            + "but the secrets store holds no value for it; enter it again (the console, or "
+                            + "'secret=<value>' in the file)");
 
             bots.add(Instances.create(configAdmin, "grambot.bot", "cn-bot", Map.of("connectors",
                     new String[] { "cn-tg" }, "provider", "cn-claude", "tools", new String[] { "web_search" },
@@ -155,16 +161,23 @@ class SecretCanaryTest {
 
             List<String> outputs = new ArrayList<>();
             // successes: connection tests, a bot turn over each Telegram instance, the webhook trigger, an action
-            for (String instance : INSTANCES) {
+            for (String instance : INSTANCES.subList(0, 11)) {
                 outputs.add(Shell.call(context, "test", instance));
             }
             telegram.receive(CHAT, "lighthouses");
-            Eventually.until("the polling bot's picture reached Telegram", () -> !telegram.uploads.isEmpty());
+            try {
+                Eventually.until("the polling bot's picture reached Telegram", () -> !telegram.uploads.isEmpty());
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; telegram saw " + telegram.methods + ", anthropic "
+                        + anthropic.requests.size() + " requests, brave " + brave.queries + ", images "
+                        + images.requests.size() + "; log: " + logs.lines().stream().filter(l -> !l.startsWith("DEBUG"))
+                        .toList(), e);
+            }
             assertThat(webhook(TG_HOOK_SECRET + "x", update(900, "wrong secret")).statusCode()).isEqualTo(403);
             assertThat(webhook(null, update(901, "no secret")).statusCode()).isEqualTo(403);
             assertThat(webhook(TG_HOOK_SECRET, update(902, "beacons")).statusCode()).isEqualTo(200);
             Eventually.until("the webhook bot answered", () -> !hookTelegram.textsTo(CHAT).isEmpty());
-            assertThat(hookTelegram.textsTo(CHAT)).singleElement().asString().contains("Lighthouses of Brittany");
+            assertThat(hookTelegram.textsTo(CHAT)).singleElement().asString().startsWith("the tool said: ");
             assertThat(hook("/hooks/cn-hooks", "X-Webhook-Secret", HOOK_SECRET + "x").statusCode()).isEqualTo(401);
             assertThat(hook("/hooks/cn-hooks", "X-Webhook-Secret", HOOK_SECRET).statusCode()).isEqualTo(202);
             outputs.add(Shell.call(context, "invoke", "cn-calls", "http_request", "{\"url\":\""
