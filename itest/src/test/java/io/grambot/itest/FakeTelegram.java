@@ -101,7 +101,8 @@ final class FakeTelegram extends HttpServlet implements AutoCloseable {
         switch (method) {
             case "getMe" -> answer(response, 200, ok(Map.of("id", 42, "is_bot", true, "first_name", "Fake",
                     "username", "fake_bot")));
-            case "deleteWebhook", "sendChatAction", "setMessageReaction" -> answer(response, 200, ok(true));
+            case "deleteWebhook", "setWebhook", "sendChatAction", "setMessageReaction" -> answer(response, 200, ok(true));
+            case "getWebhookInfo" -> answer(response, 200, ok(Map.of("url", "", "pending_update_count", 0)));
             case "getUpdates" -> answer(response, 200, ok(updates(parameters)));
             case "sendPhoto", "sendDocument" -> {
                 String field = method.equals("sendPhoto") ? "photo" : "document";

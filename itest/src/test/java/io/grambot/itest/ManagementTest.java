@@ -2,7 +2,6 @@ package io.grambot.itest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Hashtable;
@@ -238,16 +237,6 @@ class ManagementTest {
     }
 
     private static String call(Object commands, String name, Object... args) {
-        for (Method method : commands.getClass().getMethods()) {
-            if (method.getName().equals(name) && method.getParameterCount() == args.length
-                    && (args.length == 0 || method.getParameterTypes()[0] != int.class || args[0] instanceof Integer)) {
-                try {
-                    return (String) method.invoke(commands, args);
-                } catch (ReflectiveOperationException e) {
-                    throw new AssertionError("grambot:" + name + " threw " + e.getCause(), e);
-                }
-            }
-        }
-        throw new AssertionError("no command " + name + " with " + args.length + " arguments");
+        return Shell.call(commands, name, args);
     }
 }

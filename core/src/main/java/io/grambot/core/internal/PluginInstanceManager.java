@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Dictionary;
 import java.util.Enumeration;
@@ -81,6 +82,9 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
 
     /** How secret values are shown, and a value a form may send back meaning "unchanged". */
     static final String MASK = "********";
+
+    /** The property FileInstall keeps in a configuration it read from a file (and writes edits back to). */
+    private static final String FILEINSTALL_FILENAME = "felix.fileinstall.filename";
 
     private final BundleContext bundleContext;
     private final ConfigurationAdmin configAdmin;
@@ -502,6 +506,8 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
             return new Prepared(known.settings, Map.of());
         }
         SettingsSchema schema = declaration.schema().get();
+        List<String> marked = schema.secretKeys().stream().filter(key -> MASK.equals(known.settings.get(key)))
+                .toList();
         if (!moveSecrets(known, plugin, schema)) {
             return null;
         }
@@ -510,6 +516,14 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
             secrets.get(known.instanceId, key).ifPresent(value -> raw.put(key, value));
         }
         SettingsOverrides.Applied applied = overrides.apply(known.instanceId, schema.keys(), raw);
+        for (String key : marked) {
+            if (!applied.settings().containsKey(key)) {
+                fail(known, plugin, "instance '" + known.instanceId + "' of plugin '" + plugin.id() + "': secret "
+                        + "setting '" + key + "' is marked as stored (" + MASK + ") but the secrets store holds no "
+                        + "value for it; enter it again (the console, or '" + key + "=<value>' in the file)");
+                return null;
+            }
+        }
         Validation validation = schema.validate(plugin.id(), known.instanceId, applied.settings());
         if (!validation.isValid()) {
             fail(known, plugin, validation.message());
@@ -586,7 +600,13 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
                     secrets.put(known.instanceId, secret.getKey(), secret.getValue());
                 }
                 if (configuration.getChangeCount() == revision) {
+                    List<String> given = schema.secretKeys().stream().filter(key -> properties.get(key) != null)
+                            .toList();
                     schema.secretKeys().forEach(properties::remove);
+                    if (properties.get(FILEINSTALL_FILENAME) != null && !hasSettings(properties)) {
+                        // FileInstall would write the file back empty: keep a line saying the secret is stored
+                        given.forEach(key -> properties.put(key, MASK));
+                    }
                     configuration.updateIfDifferent(properties);
                     break;
                 }
@@ -604,6 +624,16 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
         schema.secretKeys().forEach(rest::remove);
         known.settings = rest;
         return true;
+    }
+
+    /** Whether a configuration holds anything besides bookkeeping (service.*, felix.*, grambot.* properties). */
+    private static boolean hasSettings(Dictionary<String, Object> properties) {
+        for (String key : Collections.list(properties.keys())) {
+            if (!key.startsWith("service.") && !key.startsWith("felix.") && !key.startsWith("grambot.")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The secret settings that hold a typed value (not empty, not the mask a form sends back for "unchanged"). */
