@@ -65,6 +65,11 @@ public final class Redactor {
 
     /** The text with every secret value in it masked, cut to {@link #MAX_TEXT} characters. */
     public String text(String text) {
+        return cut(masked(text), MAX_TEXT);
+    }
+
+    /** The text with every secret value in it masked, whole: for what a person reads (the shell's outputs). */
+    public String masked(String text) {
         if (text == null) {
             return "";
         }
@@ -72,7 +77,7 @@ public final class Redactor {
         for (String secret : secrets()) {
             masked = masked.replace(secret, MASK);
         }
-        return cut(masked, MAX_TEXT);
+        return masked;
     }
 
     /** Whether a key names a secret: it contains a secret word, or ends in the word "key" ({@code sshKey}). */

@@ -45,18 +45,9 @@ public final class RequestGuard {
         if (!"POST".equals(request.getMethod())) {
             return "changes must be POSTed, not sent with " + request.getMethod();
         }
-        String host = request.getHeader("Host");
-        String origin = request.getHeader("Origin");
-        if (origin != null) {
-            if (!sameOrigin(origin, host)) {
-                return "requests from another site's page are refused (Origin " + origin + ", this is " + host + ")";
-            }
-        } else {
-            String referer = request.getHeader("Referer");
-            if (referer != null && !sameOrigin(referer, host)) {
-                return "requests from another site's page are refused (Referer " + referer + ", this is " + host
-                        + ")";
-            }
+        String crossSite = crossSiteRefusal(request);
+        if (crossSite != null) {
+            return crossSite;
         }
         HttpSession session = request.getSession(false);
         Object expected = session == null ? null : session.getAttribute(TOKEN_ATTRIBUTE);
@@ -67,6 +58,22 @@ public final class RequestGuard {
                     + "and try again";
         }
         return null;
+    }
+
+    /**
+     * Why a request is refused as coming from another site's page ({@code Origin}, or {@code Referer} where the
+     * browser sends no Origin), or {@code null} if it does not say so.
+     */
+    static String crossSiteRefusal(HttpServletRequest request) {
+        String host = request.getHeader("Host");
+        String origin = request.getHeader("Origin");
+        if (origin != null) {
+            return sameOrigin(origin, host) ? null
+                    : "requests from another site's page are refused (Origin " + origin + ", this is " + host + ")";
+        }
+        String referer = request.getHeader("Referer");
+        return referer == null || sameOrigin(referer, host) ? null
+                : "requests from another site's page are refused (Referer " + referer + ", this is " + host + ")";
     }
 
     /**

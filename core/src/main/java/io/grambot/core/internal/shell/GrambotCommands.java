@@ -26,6 +26,7 @@ import io.grambot.api.action.AuditLog;
 import io.grambot.api.action.AuditRecord;
 import io.grambot.api.runtime.PluginRuntime;
 import io.grambot.core.internal.action.CoreActionInvoker;
+import io.grambot.core.internal.action.Redactor;
 
 /**
  * The {@code grambot:} commands of the Gogo shell. Gogo finds them as a service with {@code osgi.command.scope}
@@ -55,14 +56,16 @@ public final class GrambotCommands {
     private final CoreActionInvoker invoker;
     private final AuditLog audit;
     private final PluginRuntime runtime;
+    private final Redactor redactor;
     private final ObjectMapper json = new ObjectMapper();
 
     @Activate
     public GrambotCommands(@Reference CoreActionInvoker invoker, @Reference AuditLog audit,
-            @Reference PluginRuntime runtime) {
+            @Reference PluginRuntime runtime, @Reference Redactor redactor) {
         this.invoker = invoker;
         this.audit = audit;
         this.runtime = runtime;
+        this.redactor = redactor;
     }
 
     @Descriptor("lists the actions running instances offer: instance/action, plugin, whether bots may offer it as "
@@ -108,7 +111,8 @@ public final class GrambotCommands {
         try {
             ActionOutcome outcome = invoker.invoke(new ActionCall(instanceId, action, parsed, INVOKED_BY))
                     .toCompletableFuture().get(wait.toMillis(), TimeUnit.MILLISECONDS);
-            return describe(outcome);
+            // an action may quote what it was given or answered (a URL with a key in it): no stored secret is shown
+            return redactor.masked(describe(outcome));
         } catch (TimeoutException e) {
             return "Still running after " + wait.toSeconds() + " s; its attempts are recorded as they end: "
                     + "grambot:audit " + instanceId + " " + action;
@@ -167,7 +171,7 @@ public final class GrambotCommands {
     @Descriptor("runs an instance's connection test (credentials and endpoint, no side effects) and shows the result")
     public String test(@Descriptor("the instance") String instanceId) {
         ConnectionTestResult result = runtime.testConnection(instanceId);
-        return (result.ok() ? "ok: " : "failed: ") + result.message();
+        return redactor.masked((result.ok() ? "ok: " : "failed: ") + result.message());
     }
 
     private String describe(ActionOutcome outcome) {

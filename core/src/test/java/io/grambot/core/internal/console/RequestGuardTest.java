@@ -80,7 +80,7 @@ class RequestGuardTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static <T> T proxy(Class<T> type, Answer answer) {
+    static <T> T proxy(Class<T> type, Answer answer) {
         return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type },
                 (p, method, args) -> method.getName().equals("hashCode") ? System.identityHashCode(p)
                         : method.getName().equals("equals") ? p == args[0] : answer.answer(method.getName(), args));
