@@ -23,6 +23,7 @@ import org.osgi.service.component.runtime.ServiceComponentRuntime;
 
 import io.grambot.api.PluginConstants;
 import io.grambot.api.PluginEventHandler;
+import io.grambot.api.runtime.EventQueueMonitor;
 import io.grambot.api.runtime.PluginRuntime;
 import io.grambot.testkit.internal.Waits;
 
@@ -201,6 +202,17 @@ public final class Grambot implements AutoCloseable {
         Object service = context.getService(found[0]);
         context.ungetService(found[0]);
         return (TestConnector) service;
+    }
+
+    /** What the core's event queue says of a conversation's messages: for a failure message. */
+    String whereIs(String instanceId, String conversationId) {
+        EventQueueMonitor queue = service(EventQueueMonitor.class);
+        long accepted = queue.recentEvents().stream().filter(e -> e.instanceId().equals(instanceId)
+                && conversationId.equals(e.payload().get("conversationId"))).count();
+        return "the event queue: " + queue.status() + ", " + accepted + " recent event(s) of this conversation, "
+                + "failures " + queue.failures().stream().filter(f -> f.event().instanceId().equals(instanceId))
+                        .map(f -> f.handler() + ": " + f.message()).toList()
+                + "; instance " + runtime().instance(instanceId).map(s -> s.state() + " " + s.reason()).orElse("unknown");
     }
 
     /** A configuration the test deleted itself: nothing left to delete on close. */

@@ -80,7 +80,9 @@ public final class TestChat {
                 throw new AssertionError(unanswered.getMessage() + "; this chat's connector object was replaced: "
                         + "its component was activated again, and the bot answers through the new one", unanswered);
             }
-            throw unanswered;
+            throw new AssertionError(unanswered.getMessage() + "; " + grambot.whereIs(connector.id(), conversationId)
+                    + (model == null ? "" : "; the model had " + model.requests().size() + " request(s), "
+                            + model.pendingSteps() + " step(s) left"), unanswered);
         } catch (InterruptedException e) {
             throw Waits.interrupted(e);
         }
