@@ -57,22 +57,16 @@ final class Eventually {
 
     /**
      * Waits until a bot's event handler is bound into the core's event queue: the handler service is visible a
-     * moment before SCR binds it, and an event emitted in between has no bot to go to.
+     * moment before the queue binds it (SCR even reports the reference bound before its bind method has run), and
+     * an event emitted in between has no bot to go to.
      */
     static void botListening(BundleContext context, String botId) throws Exception {
         ServiceReference<?> handler = reference(context,
                 "(&(objectClass=io.grambot.api.PluginEventHandler)(service.pid=grambot.bot~" + botId + "))");
         long id = (Long) handler.getProperty("service.id");
-        org.osgi.service.component.runtime.ServiceComponentRuntime scr =
-                service(context, org.osgi.service.component.runtime.ServiceComponentRuntime.class, "");
-        org.osgi.framework.Bundle core = java.util.Arrays.stream(context.getBundles())
-                .filter(b -> "io.grambot.core".equals(b.getSymbolicName())).findFirst().orElseThrow();
-        until("bot '" + botId + "' is bound into the event queue", () -> {
-            var queue = scr.getComponentDescriptionDTO(core, "io.grambot.core.internal.PluginEventQueue");
-            return queue != null && scr.getComponentConfigurationDTOs(queue).stream()
-                    .flatMap(c -> java.util.Arrays.stream(c.satisfiedReferences))
-                    .flatMap(r -> java.util.Arrays.stream(r.boundServices)).anyMatch(s -> s.id == id);
-        });
+        io.grambot.api.runtime.EventQueueMonitor queue = service(context,
+                io.grambot.api.runtime.EventQueueMonitor.class, "");
+        until("bot '" + botId + "' is bound into the event queue", () -> queue.isBound(id));
     }
 
     /** Waits until no service matches the filter. */

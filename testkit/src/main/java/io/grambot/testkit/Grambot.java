@@ -24,6 +24,7 @@ import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import io.grambot.api.PluginConstants;
 import io.grambot.api.PluginEventHandler;
 import io.grambot.api.runtime.EventQueueMonitor;
+import io.grambot.api.runtime.EventQueueStatus;
 import io.grambot.api.runtime.PluginRuntime;
 import io.grambot.testkit.internal.Waits;
 
@@ -121,7 +122,10 @@ public final class Grambot implements AutoCloseable {
         configure(BOT_FACTORY_PID, botId, settings, services);
         ServiceReference<PluginEventHandler> handler = Waits.service(context, PluginEventHandler.class, services,
                 timeout);
-        Waits.bound(scr(), handler, PluginEventHandler.class, timeout);
+        long id = (Long) handler.getProperty(Constants.SERVICE_ID);
+        EventQueueMonitor queue = service(EventQueueMonitor.class);
+        // the queue's own word, not SCR's: SCR shows a reference bound a moment before its bind method has run
+        Waits.until("bot '" + botId + "' is bound into the event queue", timeout, () -> queue.isBound(id));
     }
 
     /**
@@ -205,14 +209,33 @@ public final class Grambot implements AutoCloseable {
     }
 
     /** What the core's event queue says of a conversation's messages: for a failure message. */
-    String whereIs(String instanceId, String conversationId) {
+    String whereIs(String instanceId, String conversationId, EventQueueStatus before) {
         EventQueueMonitor queue = service(EventQueueMonitor.class);
         long accepted = queue.recentEvents().stream().filter(e -> e.instanceId().equals(instanceId)
                 && conversationId.equals(e.payload().get("conversationId"))).count();
-        return "the event queue: " + queue.status() + ", " + accepted + " recent event(s) of this conversation, "
+        EventQueueStatus now = queue.status();
+        String since = before == null ? "" : " (since the last message was sent: accepted +"
+                + (now.accepted() - before.accepted()) + ", delivered +" + (now.delivered() - before.delivered())
+                + ", unhandled +" + (now.unhandled() - before.unhandled()) + ", failed +"
+                + (now.failed() - before.failed()) + ")";
+        return "the event queue: " + now + since + ", " + accepted + " recent event(s) of this conversation, "
                 + "failures " + queue.failures().stream().filter(f -> f.event().instanceId().equals(instanceId))
                         .map(f -> f.handler() + ": " + f.message()).toList()
                 + "; instance " + runtime().instance(instanceId).map(s -> s.state() + " " + s.reason()).orElse("unknown");
+    }
+
+    /** The event queue's counters now ({@code null} if the core has no queue running). */
+    EventQueueStatus queueStatus() {
+        ServiceReference<?>[] found = Waits.references(context, Waits.filter(EventQueueMonitor.class, null).toString());
+        if (found.length == 0) {
+            return null;
+        }
+        EventQueueMonitor queue = (EventQueueMonitor) context.getService(found[0]);
+        try {
+            return queue == null ? null : queue.status();
+        } finally {
+            context.ungetService(found[0]);
+        }
     }
 
     /** A configuration the test deleted itself: nothing left to delete on close. */

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.grambot.api.PluginException;
 import io.grambot.api.connector.IncomingMessage;
 import io.grambot.api.connector.OutgoingMessage;
+import io.grambot.api.runtime.EventQueueStatus;
 import io.grambot.testkit.internal.Waits;
 
 /**
@@ -23,6 +24,8 @@ public final class TestChat {
     private final String conversationId;
     private final AtomicInteger sent = new AtomicInteger();
     private final AtomicInteger answered = new AtomicInteger();
+    /** The event queue's counters as the last message was sent: a failure says what became of it. */
+    private volatile EventQueueStatus queueBeforeSend;
 
     TestChat(Grambot grambot, TestConnector connector, ScriptedModel model, String conversationId) {
         this.grambot = grambot;
@@ -62,6 +65,7 @@ public final class TestChat {
 
     /** A person sends this message (its conversation id should be this chat's). */
     public TestChat send(IncomingMessage message) {
+        queueBeforeSend = grambot.queueStatus();
         try {
             connector.receive(message);
         } catch (PluginException e) {
@@ -80,7 +84,8 @@ public final class TestChat {
                 throw new AssertionError(unanswered.getMessage() + "; this chat's connector object was replaced: "
                         + "its component was activated again, and the bot answers through the new one", unanswered);
             }
-            throw new AssertionError(unanswered.getMessage() + "; " + grambot.whereIs(connector.id(), conversationId)
+            throw new AssertionError(unanswered.getMessage() + "; " + grambot.whereIs(connector.id(), conversationId,
+                    queueBeforeSend)
                     + (model == null ? "" : "; the model had " + model.requests().size() + " request(s), "
                             + model.pendingSteps() + " step(s) left"), unanswered);
         } catch (InterruptedException e) {

@@ -18,4 +18,14 @@ public interface EventQueueMonitor {
 
     /** The most recent handler failures and timeouts, oldest first; a bounded window (the last 100). */
     List<EventFailure> failures();
+
+    /**
+     * Whether the {@link io.grambot.api.PluginEventHandler} service with this {@code service.id} is bound: events
+     * of its types emitted from now on are handed to it. A handler service is visible a moment before the queue
+     * binds it (SCR reports a reference bound before its bind method has run), and an event emitted in between
+     * finds no handler.
+     *
+     * @since 1.3
+     */
+    boolean isBound(long handlerServiceId);
 }

@@ -174,8 +174,8 @@ public final class PluginEventQueue implements EventQueueMonitor {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             unbind = "removeHandler", updated = "updatedHandler")
     synchronized void addHandler(PluginEventHandler handler, Map<String, Object> properties) {
-        handlers.put(serviceId(properties), Map.entry(handler, properties));
         queue.addHandler(handler, properties);
+        handlers.put(serviceId(properties), Map.entry(handler, properties));
     }
 
     synchronized void updatedHandler(PluginEventHandler handler, Map<String, Object> properties) {
@@ -187,6 +187,11 @@ public final class PluginEventQueue implements EventQueueMonitor {
         // a bundle stopping is most often one being updated or refreshed: its next version's handlers come back
         Bundle bundle = reference.getBundle();
         queue.removeHandler(properties, bundle != null && bundle.getState() == Bundle.STOPPING);
+    }
+
+    @Override
+    public synchronized boolean isBound(long handlerServiceId) {
+        return handlers.containsKey(handlerServiceId); // put once the dispatcher has the subscription
     }
 
     private static Long serviceId(Map<String, Object> properties) {
