@@ -98,6 +98,7 @@ class PluginIT {
 
     @Test
     void theConnectionTestPasses() {
-        assertThat(grambot.instance(PLUGIN_ID, "main", Map.of()).testConnection().ok()).isTrue();
+        var result = grambot.instance(PLUGIN_ID, "main", Map.of()).testConnection();
+        assertThat(result.ok()).as(result.message()).isTrue();
     }
 }
