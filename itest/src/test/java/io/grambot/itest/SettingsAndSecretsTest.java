@@ -141,14 +141,21 @@ class SettingsAndSecretsTest {
         // the second save lands while the first is being moved out: the move must store the newest typed value,
         // not remove it with the first one's secret
         Configuration quick = Instances.create(configAdmin, "faulty", "quick", Map.of("toolName", "quick", "apiKey", "sk-first-0"));
-        for (int save = 1; save <= 20; save++) {
+        for (int save = 1; save <= 100; save++) {
             quick.update(new Hashtable<>(Map.of("toolName", "quick", "apiKey", "sk-first-" + save)));
             quick.update(new Hashtable<>(Map.of("toolName", "quick", "apiKey", "sk-second-" + save)));
             String expected = "sk-second-" + save;
-            Eventually.until("the last saved secret " + expected + " is stored and out of the configuration",
-                    () -> properties(quick).get("apiKey") == null && runtime.instance("quick")
-                            .map(status -> status.state() == InstanceState.ACTIVE).orElse(false)
-                            && storedSecret("quick", "apiKey").equals(java.util.Optional.of(Secret.of(expected))));
+            try {
+                Eventually.until("the last saved secret " + expected + " is stored and out of the configuration",
+                        () -> properties(quick).get("apiKey") == null && runtime.instance("quick")
+                                .map(status -> status.state() == InstanceState.ACTIVE).orElse(false)
+                                && storedSecret("quick", "apiKey").equals(java.util.Optional.of(Secret.of(expected))));
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + ": the configuration's apiKey " + properties(quick)
+                        .get("apiKey") + ", the instance " + runtime.instance("quick").map(st -> st.state() + " "
+                                + st.reason()).orElse("unknown") + ", stored " + storedSecret("quick", "apiKey")
+                                        .map(Secret::reveal).orElse("nothing"), e);
+            }
         }
         quick.delete();
     }

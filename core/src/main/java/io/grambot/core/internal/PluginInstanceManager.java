@@ -75,13 +75,16 @@ import io.grambot.api.runtime.PluginRuntime;
  * listed, as failed). Deleting the configuration is the explicit delete that removes the instance's data directory
  * and secrets; disabling keeps them.
  */
-@Component(immediate = true, service = { ConfigurationListener.class, PluginRuntime.class })
-public final class PluginInstanceManager implements ConfigurationListener, PluginRuntime {
+@Component(immediate = true, service = { ConfigurationListener.class, PluginRuntime.class, ConfigurationSaves.class })
+public final class PluginInstanceManager implements ConfigurationListener, PluginRuntime, ConfigurationSaves {
 
     static final String ENGINE_PID = "grambot.engine";
 
     /** How secret values are shown, and a value a form may send back meaning "unchanged". */
     static final String MASK = "********";
+
+    /** The revision Felix ConfigAdmin writes into each stored configuration. */
+    private static final String FELIX_REVISION = ":org.apache.felix.configadmin.revision:";
 
     /** The property FileInstall keeps in a configuration it read from a file (and writes edits back to). */
     private static final String FILEINSTALL_FILENAME = "felix.fileinstall.filename";
@@ -102,7 +105,14 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
     /** Every instance configuration seen, by PID; guarded by {@code this}. */
     private final Map<String, Known> knownByPid = new HashMap<>();
     /** Which configuration owns an instance id (its data directory and secrets); guarded by {@code this}. */
-    private final Map<String, String> ownerPidByInstanceId = new HashMap<>();
+    /** Written under the manager's lock; concurrent, because {@link #saved} reads it without. */
+    private final Map<String, String> ownerPidByInstanceId = new ConcurrentHashMap<>();
+    /**
+     * The change count of the newest save of each instance configuration whose secrets {@link #saved} stored: a
+     * save is written to the store (and told) before ConfigAdmin's in-memory configuration shows it.
+     */
+    private final Map<String, Long> savedChangeCounts = new ConcurrentHashMap<>();
+
     private final BundleTracker<List<PluginDescriptor>> pluginBundles;
     private final BundleTracker<Dormant> dormantBundles;
     /** Plugins declared by bundles that are installed but not started, by factory PID. */
@@ -576,6 +586,48 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
     }
 
     /**
+     * Stores the secrets a configuration carries as ConfigAdmin writes it, in the thread of the update and with
+     * that revision's values, before {@code update} returns to whoever saved it. Moving them out of the
+     * configuration happens later, on the reconciling thread ({@link #moveSecrets}), and ConfigAdmin has no
+     * compare-and-set: a save landing while the last one was moved out could be written over before the move saw it
+     * (a secret typed twice in a row; FileInstall reading back its own write), and its value was lost. Only for
+     * instances whose configuration already owns its id: a new one has no earlier save to race with, and a
+     * duplicate must not touch the owner's secrets. Never fails the write.
+     */
+    @Override
+    public void removed(String pid) {
+        savedChangeCounts.remove(pid); // a configuration made again with this PID counts from the start
+    }
+
+    @Override
+    public void saved(String pid, Dictionary<String, ?> properties) {
+        if (!(properties.get(ConfigurationAdmin.SERVICE_FACTORYPID) instanceof String factoryPid)) {
+            return;
+        }
+        PluginDescriptor plugin = pluginsByFactoryPid.get(factoryPid);
+        String instanceId = InstanceIds.of(pid, factoryPid);
+        if (plugin == null || !pid.equals(ownerPidByInstanceId.get(instanceId))) {
+            return;
+        }
+        // Felix stores the revision the configuration had before this update: its change count is one more
+        if (properties.get(FELIX_REVISION) instanceof Number before) {
+            savedChangeCounts.merge(pid, before.longValue() + 1, Math::max);
+        }
+        try {
+            Optional<SettingsSchema> schema = schemas.of(plugin.bundle(), factoryPid).schema();
+            if (schema.isEmpty()) {
+                return;
+            }
+            for (Map.Entry<String, String> secret : typedSecrets(properties::get, schema.get()).entrySet()) {
+                secrets.put(instanceId, secret.getKey(), secret.getValue());
+            }
+        } catch (PluginException | RuntimeException e) {
+            // the move on the reconciling thread tries again, and fails the instance with the reason if it must
+            log.warn("the secrets of configuration {} could not be stored as it was saved: {}", pid, e.toString());
+        }
+    }
+
+    /**
      * Moves the values of secret settings (Metatype password type) out of the configuration into the secrets
      * store, and rewrites the configuration without them; the rewrite comes back as an update. Returns whether
      * reconciling may go on.
@@ -589,6 +641,7 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
             Configuration configuration = configAdmin.getConfiguration(known.pid, null);
             // a save that lands while this one is moved out holds a newer value: store that one, and remove the
             // secrets only from the revision whose values were stored (writing the secrets store takes a while)
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (true) {
                 long revision = configuration.getChangeCount();
                 Dictionary<String, Object> properties = configuration.getProperties();
@@ -596,10 +649,22 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
                     break; // deleted meanwhile
                 }
                 found = typedSecrets(properties::get, schema);
-                for (Map.Entry<String, String> secret : found.entrySet()) {
-                    secrets.put(known.instanceId, secret.getKey(), secret.getValue());
-                }
-                if (configuration.getChangeCount() == revision) {
+                if (revision >= savedChangeCounts.getOrDefault(known.pid, 0L)) {
+                    for (Map.Entry<String, String> secret : found.entrySet()) {
+                        secrets.put(known.instanceId, secret.getKey(), secret.getValue());
+                    }
+                } // else a newer save is being written, and stored its own secrets as it was
+                if (configuration.getChangeCount() != revision
+                        || savedChangeCounts.getOrDefault(known.pid, 0L) > revision) {
+                    if (System.nanoTime() - deadline > 0) {
+                        // the newer save's own update comes back to this method and moves its secrets then
+                        log.warn("configuration {} changes faster than its secrets can be moved out; trying again "
+                                + "with its next change", known.pid);
+                        break;
+                    }
+                    // not written over: look again once ConfigAdmin shows the newer save
+                    java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                } else {
                     List<String> given = schema.secretKeys().stream().filter(key -> properties.get(key) != null)
                             .toList();
                     schema.secretKeys().forEach(properties::remove);

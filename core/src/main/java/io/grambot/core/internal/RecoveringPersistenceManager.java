@@ -26,6 +26,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * Felix ConfigAdmin's file store, made safe against a kill in the middle of a write. Felix writes a configuration to
@@ -34,6 +37,8 @@ import org.osgi.service.component.annotations.Reference;
  * Before ConfigAdmin reads anything, this puts such a complete temporary file in place of the missing one and
  * removes the temporary files of writes that never finished; then it is Felix's store unchanged. ConfigAdmin uses it
  * when the framework property {@code felix.cm.pm} is {@value #NAME} (the distribution and the tests set it).
+ * It also tells the core of each configuration as it is written ({@link ConfigurationSaves}), so that a secret
+ * typed into it is stored before the next save can write over it.
  */
 @Component(service = PersistenceManager.class, property = "name=" + RecoveringPersistenceManager.NAME)
 public final class RecoveringPersistenceManager implements PersistenceManager {
@@ -43,6 +48,10 @@ public final class RecoveringPersistenceManager implements PersistenceManager {
     private static final String REVISION = ":org.apache.felix.configadmin.revision:";
 
     private final FilePersistenceManager store;
+    /** Optional, because ConfigAdmin needs the store before anything else of the core can start. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ConfigurationSaves saves;
 
     @Activate
     public RecoveringPersistenceManager(BundleContext context,
@@ -143,13 +152,21 @@ public final class RecoveringPersistenceManager implements PersistenceManager {
     }
 
     @Override
-    @SuppressWarnings("rawtypes")
+    @SuppressWarnings({ "rawtypes", "unchecked" })
     public void store(String pid, Dictionary properties) throws IOException {
         store.store(pid, properties);
+        ConfigurationSaves told = saves;
+        if (told != null) {
+            told.saved(pid, properties);
+        }
     }
 
     @Override
     public void delete(String pid) throws IOException {
         store.delete(pid);
+        ConfigurationSaves told = saves;
+        if (told != null) {
+            told.removed(pid);
+        }
     }
 }
