@@ -95,6 +95,17 @@ public final class PluginInstance {
             return settings.entrySet().stream().allMatch(e -> "********".equals(shown.get(e.getKey()))
                     || Objects.equals(String.valueOf(shown.get(e.getKey())), String.valueOf(e.getValue())));
         });
+        // and SCR's: the component sees a change a moment after the core does, and until then its old object (with
+        // the old settings) is still the instance's service
+        String pid = configuration.getPid();
+        Waits.until("the component of instance '" + instanceId + "' has the settings " + settings, grambot.timeout(),
+                () -> grambot.scr().getComponentDescriptionDTOs().stream()
+                        .flatMap(d -> grambot.scr().getComponentConfigurationDTOs(d).stream())
+                        .filter(c -> pid.equals(c.properties.get(Constants.SERVICE_PID)))
+                        .anyMatch(c -> settings.entrySet().stream().allMatch(e -> !c.properties.containsKey(e.getKey())
+                                || e.getValue() instanceof java.util.Collection<?>
+                                || Objects.equals(String.valueOf(c.properties.get(e.getKey())),
+                                        String.valueOf(e.getValue())))));
         awaitActive();
         return this;
     }
