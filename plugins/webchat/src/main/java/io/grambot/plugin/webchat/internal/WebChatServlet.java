@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.grambot.http.RequestBodies;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -93,12 +94,16 @@ final class WebChatServlet extends HttpServlet {
         // server, and a client that reuses it for its next request gets no answer at all
         byte[] content;
         try (InputStream in = request.getInputStream()) {
-            content = in.readNBytes(chat.maxMessageChars() * 6 + 1024);
-            if (in.read() != -1) {
+            RequestBodies.Body body = RequestBodies.read(in, chat.maxMessageChars() * 6 + 1024);
+            if (body.tooLarge()) {
+                if (body.closeAfterAnswer()) {
+                    response.setHeader("Connection", "close");
+                }
                 error(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "a message can have at most "
                         + chat.maxMessageChars() + " characters");
                 return;
             }
+            content = body.bytes();
         }
         String refusal = refusal(request);
         if (refusal != null) {
