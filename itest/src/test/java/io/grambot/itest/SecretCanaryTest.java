@@ -21,9 +21,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
 import org.osgi.test.junit5.context.BundleContextExtension;
@@ -169,7 +169,21 @@ class SecretCanaryTest {
             List<String> outputs = new ArrayList<>();
             // successes: connection tests, a bot turn over each Telegram instance, the webhook trigger, an action
             for (String instance : INSTANCES.subList(0, 11)) {
-                outputs.add(Shell.call(context, "test", instance));
+                // the test of an instance with a base URL must reach the fakes, not the service's default host: a
+                // component can still run with an older revision of its settings for a moment (see awaitSettled)
+                String[] last = new String[1];
+                try {
+                    Eventually.until("the connection test of '" + instance + "' reaches " + base.getAuthority(),
+                            () -> {
+                                last[0] = shell("test", instance);
+                                return !last[0].contains("://") || last[0].contains(base.getAuthority());
+                            });
+                } catch (AssertionError e) {
+                    throw new AssertionError(e.getMessage() + "; its last test said: " + last[0] + "; its state: "
+                            + runtime.instance(instance) + "; its services: " + java.util.Arrays.toString(context
+                                    .getServiceReferences((String) null, Instances.filter(instance))), e);
+                }
+                outputs.add(last[0]);
             }
             telegram.receive(CHAT, "lighthouses");
             try {
@@ -191,9 +205,14 @@ class SecretCanaryTest {
                     .singleElement().asString().startsWith("the tool said: ");
             assertThat(hook("/hooks/cn-hooks", "X-Webhook-Secret", HOOK_SECRET + "x").statusCode()).isEqualTo(401);
             assertThat(hook("/hooks/cn-hooks", "X-Webhook-Secret", HOOK_SECRET).statusCode()).isEqualTo(202);
-            outputs.add(Shell.call(context, "invoke", "cn-calls", "http_request", "{\"url\":\""
-                    + base.resolve("/cn-orders/x?key=" + CALLS_SECRET) + "\",\"headers\":{\"Authorization\":\"Bearer "
-                    + CALLS_SECRET + "\"},\"body\":{\"apiKey\":\"" + CALLS_SECRET + "\"}}"));
+            String call = "{\"url\":\"" + base.resolve("/cn-orders/x?key=" + CALLS_SECRET) + "\",\"headers\":"
+                    + "{\"Authorization\":\"Bearer " + CALLS_SECRET + "\"},\"body\":{\"apiKey\":\"" + CALLS_SECRET + "\"}}";
+            String[] invoked = new String[1];
+            Eventually.until("the action of 'cn-calls' may call " + base.getHost(), () -> {
+                invoked[0] = shell("invoke", "cn-calls", "http_request", call);
+                return !invoked[0].contains("may call no host");
+            });
+            outputs.add(invoked[0]);
 
             // failures: every service answers 401, 429 and 500 quoting the credential back
             for (int status : new int[] { 401, 429, 500 }) {
@@ -268,7 +287,6 @@ class SecretCanaryTest {
      */
     private void awaitSettled(Path file) throws Exception {
         String name = file.getFileName().toString().replaceFirst("\\.cfg$", "");
-        String factoryPid = name.substring(0, name.indexOf('-'));
         String instance = name.substring(name.indexOf('-') + 1);
         Map<String, String> settings = new LinkedHashMap<>();
         List<String> secretKeys = new ArrayList<>();
@@ -281,19 +299,31 @@ class SecretCanaryTest {
                 settings.put(key, value);
             }
         }
-        org.osgi.service.component.runtime.ServiceComponentRuntime scr = Eventually.service(context,
-                org.osgi.service.component.runtime.ServiceComponentRuntime.class, "");
-        String pid = factoryPid + "~" + instance;
-        Eventually.until("instance '" + instance + "' has its secrets " + secretKeys + " and SCR its settings "
-                + settings.keySet(), () -> runtime.instance(instance).map(status -> status.secretKeys()
-                        .containsAll(secretKeys)).orElse(false)
-                && scr.getComponentDescriptionDTOs().stream()
-                        .flatMap(d -> scr.getComponentConfigurationDTOs(d).stream())
-                        .filter(c -> pid.equals(c.properties.get("service.pid")))
-                        .anyMatch(c -> (c.state == ComponentConfigurationDTO.ACTIVE
-                                || c.state == ComponentConfigurationDTO.SATISFIED)
-                                && settings.entrySet().stream().allMatch(e -> e.getValue().equals(
-                                        String.valueOf(c.properties.get(e.getKey()))))));
+        // the services the instance's component registered carry its configuration's properties (DS propagates
+        // them): a component still running with an older revision shows it there
+        Eventually.until("instance '" + instance + "' has its secrets " + secretKeys + " and its services its "
+                + "settings " + settings.keySet(), () -> runtime.instance(instance).map(status -> status.secretKeys()
+                        .containsAll(secretKeys)).orElse(false) && servicesCarry(instance, settings));
+    }
+
+    private boolean servicesCarry(String instance, Map<String, String> settings) {
+        ServiceReference<?>[] services;
+        try {
+            services = context.getServiceReferences((String) null, "(&" + Instances.filter(instance)
+                    + "(component.name=*))");
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalArgumentException(e);
+        }
+        return services != null && java.util.Arrays.stream(services).allMatch(reference -> settings.entrySet()
+                .stream().allMatch(e -> e.getValue().equals(String.valueOf(reference.getProperty(e.getKey())))));
+    }
+
+    private String shell(String command, Object... args) {
+        try {
+            return Shell.call(context, command, args);
+        } catch (Exception e) {
+            throw new IllegalStateException("grambot:" + command + " failed: " + e, e);
+        }
     }
 
     private static long count(Faults faults, String value) {
