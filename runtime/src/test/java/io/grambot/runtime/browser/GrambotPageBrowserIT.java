@@ -232,11 +232,15 @@ class GrambotPageBrowserIT {
                 "/system/console/configMgr/webhooks~hooks1.json", "/system/console/services.json",
                 "/system/console/bundles.json", "/system/console/components.json",
                 "/system/console/healthcheck?tags=*"));
-        JsonNode bundles = JSON.readTree(grambot.get("/system/console/bundles.json", password).body()).path("data");
+        // the console answers with an HTML error page for a moment while one of its plugins is re-registered (a
+        // configuration the test just saved restarts its component): wait for the JSON
+        JsonNode bundles = JSON.readTree(grambot.awaitResponse("/system/console/bundles.json", password,
+                r -> r.statusCode() == 200 && r.body().startsWith("{")).body()).path("data");
         for (JsonNode bundle : bundles) {
             queue.add("/system/console/bundles/" + bundle.path("id").asLong() + ".json");
         }
-        JsonNode services = JSON.readTree(grambot.get("/system/console/services.json", password).body()).path("data");
+        JsonNode services = JSON.readTree(grambot.awaitResponse("/system/console/services.json", password,
+                r -> r.statusCode() == 200 && r.body().startsWith("{")).body()).path("data");
         for (JsonNode service : services) {
             queue.add("/system/console/services/" + service.path("id").asLong() + ".json");
         }
