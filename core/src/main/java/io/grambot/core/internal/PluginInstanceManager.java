@@ -112,6 +112,8 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
      * save is written to the store (and told) before ConfigAdmin's in-memory configuration shows it.
      */
     private final Map<String, Long> savedChangeCounts = new ConcurrentHashMap<>();
+    /** The revision of each etc/ configuration whose file lost its secret lines, until FileInstall reads it back. */
+    private final Map<String, Long> filesRewrittenAt = new ConcurrentHashMap<>();
 
     private final BundleTracker<List<PluginDescriptor>> pluginBundles;
     private final BundleTracker<Dormant> dormantBundles;
@@ -668,9 +670,21 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
                     List<String> given = schema.secretKeys().stream().filter(key -> properties.get(key) != null)
                             .toList();
                     schema.secretKeys().forEach(properties::remove);
-                    if (properties.get(FILEINSTALL_FILENAME) != null && !hasSettings(properties)) {
+                    boolean marker = properties.get(FILEINSTALL_FILENAME) != null && !hasSettings(properties);
+                    if (marker) {
                         // FileInstall would write the file back empty: keep a line saying the secret is stored
                         given.forEach(key -> properties.put(key, MASK));
+                    }
+                    if (Long.valueOf(revision).equals(filesRewrittenAt.get(known.pid))) {
+                        break; // its file is rewritten already; FileInstall reads it back in a moment
+                    }
+                    if (EtcFiles.removeSecrets(properties.get(FILEINSTALL_FILENAME), given, marker)) {
+                        // the file loses its secret lines, atomically, and FileInstall reads it back into the
+                        // configuration: updating the configuration instead makes FileInstall write the file in
+                        // place while its scanner may read it half-written, and it then empties the instance's
+                        // settings, in the file and the configuration both (seen under load)
+                        filesRewrittenAt.put(known.pid, revision);
+                        break;
                     }
                     configuration.updateIfDifferent(properties);
                     break;
