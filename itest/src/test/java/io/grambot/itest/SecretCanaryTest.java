@@ -175,7 +175,7 @@ class SecretCanaryTest {
                 try {
                     Eventually.until("the connection test of '" + instance + "' reaches " + base.getAuthority(),
                             () -> {
-                                last[0] = shell("test", instance);
+                                last[0] = Shell.call(context, "test", instance);
                                 return !last[0].contains("://") || last[0].contains(base.getAuthority());
                             });
                 } catch (AssertionError e) {
@@ -209,7 +209,7 @@ class SecretCanaryTest {
                     + "{\"Authorization\":\"Bearer " + CALLS_SECRET + "\"},\"body\":{\"apiKey\":\"" + CALLS_SECRET + "\"}}";
             String[] invoked = new String[1];
             Eventually.until("the action of 'cn-calls' may call " + base.getHost(), () -> {
-                invoked[0] = shell("invoke", "cn-calls", "http_request", call);
+                invoked[0] = Shell.call(context, "invoke", "cn-calls", "http_request", call);
                 return !invoked[0].contains("may call no host");
             });
             outputs.add(invoked[0]);
@@ -316,14 +316,6 @@ class SecretCanaryTest {
         }
         return services != null && java.util.Arrays.stream(services).allMatch(reference -> settings.entrySet()
                 .stream().allMatch(e -> e.getValue().equals(String.valueOf(reference.getProperty(e.getKey())))));
-    }
-
-    private String shell(String command, Object... args) {
-        try {
-            return Shell.call(context, command, args);
-        } catch (Exception e) {
-            throw new IllegalStateException("grambot:" + command + " failed: " + e, e);
-        }
     }
 
     private static long count(Faults faults, String value) {

@@ -3,16 +3,26 @@ package io.grambot.itest;
 import java.lang.reflect.Method;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 
 /** Calls a {@code grambot:} shell command as Gogo does, on the service that offers it. */
 final class Shell {
 
     private Shell() {}
 
-    static String call(BundleContext context, String name, Object... args) throws Exception {
-        Object commands = context.getService(Eventually.reference(context,
-                "(&(osgi.command.scope=grambot)(osgi.command.function=" + name + "))"));
-        return call(commands, name, args);
+    static String call(BundleContext context, String name, Object... args) {
+        ServiceReference<?> reference;
+        try {
+            reference = Eventually.reference(context,
+                    "(&(osgi.command.scope=grambot)(osgi.command.function=" + name + "))");
+        } catch (Exception e) {
+            throw new AssertionError("no service offers grambot:" + name + ": " + e, e);
+        }
+        try {
+            return call(context.getService(reference), name, args);
+        } finally {
+            context.ungetService(reference);
+        }
     }
 
     static String call(Object commands, String name, Object... args) {

@@ -198,14 +198,8 @@ public final class Grambot implements AutoCloseable {
 
     /** The connector object registered now for the connector's instance ({@code null} if none is). */
     TestConnector current(TestConnector connector) {
-        ServiceReference<?>[] found = Waits.references(context, Waits.filter(TestConnector.class,
-                "(" + PluginConstants.INSTANCE_ID + "=" + connector.id() + ")").toString());
-        if (found.length == 0) {
-            return null;
-        }
-        Object service = context.getService(found[0]);
-        context.ungetService(found[0]);
-        return (TestConnector) service;
+        return withCurrent(TestConnector.class, "(" + PluginConstants.INSTANCE_ID + "=" + connector.id() + ")",
+                found -> found);
     }
 
     /** What the core's event queue says of a conversation's messages: for a failure message. */
@@ -226,13 +220,18 @@ public final class Grambot implements AutoCloseable {
 
     /** The event queue's counters now ({@code null} if the core has no queue running). */
     EventQueueStatus queueStatus() {
-        ServiceReference<?>[] found = Waits.references(context, Waits.filter(EventQueueMonitor.class, null).toString());
+        return withCurrent(EventQueueMonitor.class, null, EventQueueMonitor::status);
+    }
+
+    /** What {@code read} makes of the service registered now ({@code null} if none is), without waiting. */
+    private <T, R> R withCurrent(Class<T> type, String filter, java.util.function.Function<T, R> read) {
+        ServiceReference<?>[] found = Waits.references(context, Waits.filter(type, filter).toString());
         if (found.length == 0) {
             return null;
         }
-        EventQueueMonitor queue = (EventQueueMonitor) context.getService(found[0]);
+        T service = type.cast(context.getService(found[0]));
         try {
-            return queue == null ? null : queue.status();
+            return service == null ? null : read.apply(service);
         } finally {
             context.ungetService(found[0]);
         }

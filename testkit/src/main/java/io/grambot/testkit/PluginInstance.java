@@ -99,10 +99,7 @@ public final class PluginInstance {
         // the old settings) is still the instance's service
         String pid = configuration.getPid();
         Waits.until("the component of instance '" + instanceId + "' has the settings " + settings, grambot.timeout(),
-                () -> grambot.scr().getComponentDescriptionDTOs().stream()
-                        .flatMap(d -> grambot.scr().getComponentConfigurationDTOs(d).stream())
-                        .filter(c -> pid.equals(c.properties.get(Constants.SERVICE_PID)))
-                        .anyMatch(c -> settings.entrySet().stream().allMatch(e -> !c.properties.containsKey(e.getKey())
+                () -> Waits.componentConfigurations(grambot.scr(), pid).anyMatch(c -> settings.entrySet().stream().allMatch(e -> !c.properties.containsKey(e.getKey())
                                 || e.getValue() instanceof java.util.Collection<?>
                                 || Objects.equals(String.valueOf(c.properties.get(e.getKey())),
                                         String.valueOf(e.getValue())))));

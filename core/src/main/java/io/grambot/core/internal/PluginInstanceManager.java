@@ -104,8 +104,10 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
     private final Map<String, PluginDescriptor> pluginsByFactoryPid = new ConcurrentHashMap<>();
     /** Every instance configuration seen, by PID; guarded by {@code this}. */
     private final Map<String, Known> knownByPid = new HashMap<>();
-    /** Which configuration owns an instance id (its data directory and secrets); guarded by {@code this}. */
-    /** Written under the manager's lock; concurrent, because {@link #saved} reads it without. */
+    /**
+     * Which configuration owns an instance id (its data directory and secrets). Written under the manager's lock;
+     * concurrent, because {@link #saved} reads it without.
+     */
     private final Map<String, String> ownerPidByInstanceId = new ConcurrentHashMap<>();
     /**
      * The change count of the newest save of each instance configuration whose secrets {@link #saved} stored: a
@@ -587,6 +589,13 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
         log.info("instance '{}' of plugin '{}' is enabled", known.instanceId, plugin.id());
     }
 
+    @Override
+    public void removed(String pid) {
+        // a configuration made again with this PID counts its revisions from the start
+        savedChangeCounts.remove(pid);
+        filesRewrittenAt.remove(pid);
+    }
+
     /**
      * Stores the secrets a configuration carries as ConfigAdmin writes it, in the thread of the update and with
      * that revision's values, before {@code update} returns to whoever saved it. Moving them out of the
@@ -596,11 +605,6 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
      * instances whose configuration already owns its id: a new one has no earlier save to race with, and a
      * duplicate must not touch the owner's secrets. Never fails the write.
      */
-    @Override
-    public void removed(String pid) {
-        savedChangeCounts.remove(pid); // a configuration made again with this PID counts from the start
-    }
-
     @Override
     public void saved(String pid, Dictionary<String, ?> properties) {
         if (!(properties.get(ConfigurationAdmin.SERVICE_FACTORYPID) instanceof String factoryPid)) {
@@ -705,14 +709,9 @@ public final class PluginInstanceManager implements ConfigurationListener, Plugi
         return true;
     }
 
-    /** Whether a configuration holds anything besides bookkeeping (service.*, felix.*, grambot.* properties). */
+    /** Whether a configuration holds any setting, rather than only bookkeeping ({@link SettingValues#isBookkeeping}). */
     private static boolean hasSettings(Dictionary<String, Object> properties) {
-        for (String key : Collections.list(properties.keys())) {
-            if (!key.startsWith("service.") && !key.startsWith("felix.") && !key.startsWith("grambot.")) {
-                return true;
-            }
-        }
-        return false;
+        return Collections.list(properties.keys()).stream().anyMatch(key -> !SettingValues.isBookkeeping(key));
     }
 
     /** The secret settings that hold a typed value (not empty, not the mask a form sends back for "unchanged"). */

@@ -95,9 +95,15 @@ public final class Waits {
 
     /** Waits until SCR holds no component configuration made from the configuration {@code pid}. */
     public static void noComponentConfiguration(ServiceComponentRuntime scr, String pid, Duration timeout) {
-        until("SCR has dropped the components of configuration " + pid, timeout, () -> scr.getComponentDescriptionDTOs()
-                .stream().flatMap(d -> scr.getComponentConfigurationDTOs(d).stream())
-                .noneMatch(c -> madeFrom(c.properties.get(Constants.SERVICE_PID), pid)));
+        until("SCR has dropped the components of configuration " + pid, timeout,
+                () -> componentConfigurations(scr, pid).findAny().isEmpty());
+    }
+
+    /** SCR's component configurations made from the configuration {@code pid}, now. */
+    public static java.util.stream.Stream<ComponentConfigurationDTO> componentConfigurations(
+            ServiceComponentRuntime scr, String pid) {
+        return scr.getComponentDescriptionDTOs().stream().flatMap(d -> scr.getComponentConfigurationDTOs(d).stream())
+                .filter(c -> madeFrom(c.properties.get(Constants.SERVICE_PID), pid));
     }
 
     /** Whether a component's {@code service.pid} (one PID, or several for a component of more) names {@code pid}. */
